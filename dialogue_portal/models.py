@@ -1,0 +1,50 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def for_object(self, obj: models.Model) -> "AuditEventQuerySet":
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+            object_id=str(obj.pk),
+        )
+
+
+class AuditEvent(models.Model):
+    """One state transition of one lifecycle: who moved what, from where, to where.
+
+    Written by ``dialogue_portal.transitions.transition`` in the same transaction as
+    the move itself, and never edited afterwards.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the portal itself acted (a scheduled task)."),
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(_("object id"), max_length=64)
+    subject = GenericForeignKey("content_type", "object_id")
+    object_repr = models.CharField(_("object"), max_length=300)
+    from_state = models.CharField(_("from"), max_length=40, blank=True)
+    to_state = models.CharField(_("to"), max_length=40)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.object_repr}: {self.from_state or '∅'} → {self.to_state}"

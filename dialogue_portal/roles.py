@@ -1,0 +1,36 @@
+"""Who is the secretariat.
+
+The secretariat are staff users in the "Secretariat" group. The group is kept in step
+with the portal's models after every migrate: it may manage everything of the portal's
+own apps and read (never write) the audit log.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+SECRETARIAT_GROUP = "Secretariat"
+PORTAL_APP_LABELS = ("dialogue_portal", "stakeholders", "dialogue_sessions", "submissions", "reports")
+READ_ONLY_MODELS = {("dialogue_portal", "auditevent")}
+
+
+def is_secretariat(user: AbstractBaseUser | AnonymousUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def secretariat_permissions():
+    from django.contrib.auth.models import Permission
+
+    permissions = Permission.objects.filter(content_type__app_label__in=PORTAL_APP_LABELS)
+    for app_label, model in READ_ONLY_MODELS:
+        permissions = permissions.exclude(
+            content_type__app_label=app_label,
+            content_type__model=model,
+            codename__regex=r"^(add|change|delete)_",
+        )
+    return permissions
+
+
+def sync_secretariat_group(**kwargs) -> None:
+    from django.contrib.auth.models import Group
+
+    group, _ = Group.objects.get_or_create(name=SECRETARIAT_GROUP)
+    group.permissions.set(secretariat_permissions())

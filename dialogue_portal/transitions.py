@@ -1,0 +1,79 @@
+"""The one helper behind every lifecycle's transition service.
+
+A lifecycle declares ``NEXT_STATES``: for each state, the states it may move to. A
+transition service calls :func:`transition`, which checks the move, saves it with a
+compare-and-set (so two people acting at once cannot both move the same object out of
+the same state), and writes the audit row, all in one transaction.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from .models import AuditEvent
+
+NextStates = Mapping[str, frozenset[str]]
+
+
+class TransitionNotAllowed(ValidationError):
+    """A move that the lifecycle does not allow, or that someone else made first."""
+
+
+def _label(instance: models.Model, field: str, state: str) -> str:
+    choices = dict(instance._meta.get_field(field).flatchoices)
+    return str(choices.get(state, state))
+
+
+@transaction.atomic
+def transition(
+    instance: models.Model,
+    *,
+    to: str,
+    by: Any,
+    next_states: NextStates,
+    note: str = "",
+    field: str = "state",
+    changes: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Move ``instance`` to state ``to``, saving ``changes`` with it.
+
+    Side effects: one UPDATE of the instance's row (its state and ``changes``), one
+    ``AuditEvent`` row. Raises ``TransitionNotAllowed`` and writes nothing when the
+    move is not in ``next_states`` or the row left its state meanwhile.
+    """
+    current = getattr(instance, field)
+    name = instance._meta.verbose_name
+    if to not in next_states.get(current, frozenset()):
+        raise TransitionNotAllowed(
+            _("A %(name)s cannot go from “%(from)s” to “%(to)s”.")
+            % {"name": name, "from": _label(instance, field, current), "to": _label(instance, field, to)},
+            code="illegal_transition",
+        )
+    values = {field: to, **(changes or {})}
+    moved = type(instance)._default_manager.filter(pk=instance.pk, **{field: current}).update(**values)
+    if moved != 1:
+        raise TransitionNotAllowed(
+            _("This %(name)s was changed by someone else meanwhile; reload the page and try again.")
+            % {"name": name},
+            code="stale_state",
+        )
+    for attr, value in values.items():
+        setattr(instance, attr, value)
+    return record(instance, by=by, from_state=current, to_state=to, note=note)
+
+
+def record(instance: models.Model, *, by: Any, from_state: str, to_state: str, note: str = "") -> AuditEvent:
+    """Write one audit row; also used for a lifecycle's first state (from nothing)."""
+    return AuditEvent.objects.create(
+        actor=by if getattr(by, "is_authenticated", False) else None,
+        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:300],
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+    )

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from allauth.account.decorators import secure_admin_login
+
+from . import views
+
+# The admin signs in through allauth, so its login also asks for the second factor.
+admin.autodiscover()
+admin.site.login = secure_admin_login(admin.site.login)
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("sessions.urls")),
+]

@@ -1,0 +1,145 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .models import AgendaItem, Dialogue, DialogueChair, WorkingGroup, WorkingGroupSession, validate_time_zone
+from .selectors import with_ordinals
+
+
+@admin.register(WorkingGroup)
+class WorkingGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "symbol_prefix"]
+    search_fields = ["name", "symbol_prefix"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(WorkingGroupSession)
+class WorkingGroupSessionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "working_group", "number", "first_day", "last_day", "venue"]
+    list_filter = ["working_group"]
+    search_fields = ["working_group__name", "venue"]
+    date_hierarchy = "first_day"
+    list_select_related = ["working_group"]
+
+
+class DialogueChairInline(admin.StackedInline):
+    model = DialogueChair
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+
+
+class DialogueAdminForm(forms.ModelForm):
+    """Deadlines are typed and shown in the venue's time zone, not the server's."""
+
+    DEADLINES = ("applications_deadline", "comments_deadline")
+    SCHEDULE = ("session", "date", "start_time", "end_time", "time_zone", *DEADLINES)
+
+    class Meta:
+        model = Dialogue
+        exclude = ["state"]
+        help_texts = {field: _("In the venue's time zone.") for field in ("applications_deadline", "comments_deadline")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for field in self.DEADLINES:
+                value = getattr(self.instance, field)
+                self.initial[field] = timezone.localtime(value, self.instance.zone).replace(tzinfo=None)
+
+    def clean(self):
+        cleaned = super().clean()
+        zone_name = cleaned.get("time_zone")
+        try:
+            validate_time_zone(zone_name or "")
+        except ValidationError:
+            return cleaned  # the field's own error is already shown
+        zone = Dialogue(time_zone=zone_name).zone
+        for field in self.DEADLINES:
+            if cleaned.get(field):
+                cleaned[field] = timezone.make_aware(timezone.make_naive(cleaned[field]), zone)
+        # The same rules as every other path that schedules, shown next to their fields.
+        candidate = Dialogue(pk=self.instance.pk, **{k: v for k, v in cleaned.items() if k in self.SCHEDULE})
+        try:
+            services.dialogue_check_schedule(candidate)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                if field in self.fields:
+                    self.add_error(field, errors)
+        return cleaned
+
+
+@admin.register(Dialogue)
+class DialogueAdmin(admin.ModelAdmin):
+    form = DialogueAdminForm
+    list_display = ["date", "ordinal_display", "session", "format", "venue", "room", "state"]
+    list_filter = ["state", "format", "session__working_group"]
+    search_fields = ["session__working_group__name", "venue", "room", "chairs__name"]
+    date_hierarchy = "date"
+    list_select_related = ["session__working_group"]
+    readonly_fields = ["state"]
+    inlines = [DialogueChairInline, AgendaItemInline]
+    actions = ["open_dialogues", "close_dialogues", "mark_held", "cancel_dialogues"]
+
+    def get_queryset(self, request):
+        return with_ordinals(super().get_queryset(request))
+
+    @admin.display(description=_("ordinal"), ordering="ordinal")
+    def ordinal_display(self, obj):
+        return obj.ordinal or "—"
+
+    def save_model(self, request, obj, form, change):
+        services.dialogue_save(dialogue=obj, by=request.user)
+
+    def _apply(self, request, queryset, service, done_message):
+        done = 0
+        for dialogue in queryset:
+            try:
+                service(dialogue=dialogue, by=request.user)
+            except ValidationError as exc:
+                self.message_user(request, f"{dialogue}: {' '.join(exc.messages)}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message(done), messages.SUCCESS)
+
+    @admin.action(description=_("Open for applications and comments"), permissions=["change"])
+    def open_dialogues(self, request, queryset):
+        self._apply(request, queryset, services.dialogue_open, lambda n: ngettext("%d dialogue opened.", "%d dialogues opened.", n) % n)
+
+    @admin.action(description=_("Close for applications and comments"), permissions=["change"])
+    def close_dialogues(self, request, queryset):
+        self._apply(request, queryset, services.dialogue_close, lambda n: ngettext("%d dialogue closed.", "%d dialogues closed.", n) % n)
+
+    @admin.action(description=_("Mark as held"), permissions=["change"])
+    def mark_held(self, request, queryset):
+        self._apply(request, queryset, services.dialogue_mark_held, lambda n: ngettext("%d dialogue marked as held.", "%d dialogues marked as held.", n) % n)
+
+    @admin.action(description=_("Cancel"), permissions=["change"])
+    def cancel_dialogues(self, request, queryset):
+        self._apply(request, queryset, services.dialogue_cancel, lambda n: ngettext("%d dialogue cancelled.", "%d dialogues cancelled.", n) % n)
+
+
+@admin.register(DialogueChair)
+class DialogueChairAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "title", "country", "role", "dialogue", "user"]
+    list_filter = ["dialogue__session__working_group", "country"]
+    search_fields = ["name", "title", "user__email"]
+    list_select_related = ["dialogue__session__working_group", "user"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "cluster", "dialogue"]
+    list_filter = ["cluster", "dialogue__session__working_group"]
+    search_fields = ["title", "description"]
+    list_select_related = ["dialogue__session__working_group"]

@@ -1,0 +1,173 @@
+"""The dialogue calendar of the demo: the facts of the reference CRP, and one upcoming dialogue.
+
+Every row has a fixed id and is written with update_or_create, so loading twice leaves
+every table as it was. The upcoming dialogue is dated from today.
+"""
+
+import datetime
+import zoneinfo
+
+from django.utils import timezone
+
+from dialogue_portal.demo_accounts import CHAIR_ID
+
+from .models import AgendaItem, Cluster, Dialogue, DialogueChair, WorkingGroup, WorkingGroupSession
+
+VIENNA = zoneinfo.ZoneInfo("Europe/Vienna")
+
+WORKING_GROUPS = [
+    (1, "Working Group on Firearms", "CTOC/COP/WG.6", "firearms"),
+    (2, "Working Group on Trafficking in Persons", "CTOC/COP/WG.4", "trafficking-in-persons"),
+    (3, "Working Group on the Smuggling of Migrants", "CTOC/COP/WG.7", "smuggling-of-migrants"),
+    (4, "Working Group on Technical Assistance", "CTOC/COP/WG.2", "technical-assistance"),
+    (5, "Working Group on International Cooperation", "CTOC/COP/WG.3", "international-cooperation"),
+]
+FIREARMS, SMUGGLING = 1, 3
+
+FIRST_DIALOGUE_ID, UPCOMING_DIALOGUE_ID = 1, 2
+
+FIRST_AGENDA = [
+    (1, 1, "Opening", "", ""),
+    (2, 2, "Briefing on the developments and outcomes of the review process", "", ""),
+    (
+        3,
+        3,
+        "Collection of inputs and suggestions from participants and provision of information on "
+        "relevant activities, including those related to meeting technical assistance needs",
+        "",
+        "",
+    ),
+]
+
+UPCOMING_AGENDA = [
+    (4, 1, "Opening", "", ""),
+    (5, 2, "Briefing on the developments and outcomes of the review process", "", ""),
+    (
+        6,
+        3,
+        "Prevention and protection of the rights of smuggled migrants",
+        "Inputs and suggestions on measures against the smuggling of migrants and on the protection "
+        "of smuggled migrants, structured along the clusters of the review mechanism.",
+        Cluster.PREVENTION,
+    ),
+    (
+        7,
+        4,
+        "Criminalization and international cooperation",
+        "Inputs on the criminalization of the smuggling of migrants and on cooperation across borders.",
+        Cluster.CRIMINALIZATION,
+    ),
+]
+
+
+def _vienna(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=VIENNA)
+
+
+def load(today: datetime.date | None = None) -> None:
+    today = today or timezone.localdate()
+    for pk, name, prefix, slug in WORKING_GROUPS:
+        WorkingGroup.objects.update_or_create(pk=pk, defaults={"name": name, "symbol_prefix": prefix, "slug": slug})
+
+    # The ninth session of the Working Group on Firearms, and the first constructive dialogue.
+    WorkingGroupSession.objects.update_or_create(
+        pk=1,
+        defaults={
+            "working_group_id": FIREARMS,
+            "number": 9,
+            "first_day": datetime.date(2022, 5, 4),
+            "last_day": datetime.date(2022, 5, 5),
+            "venue": "Vienna International Centre",
+        },
+    )
+    first_day = datetime.date(2022, 5, 6)
+    Dialogue.objects.update_or_create(
+        pk=FIRST_DIALOGUE_ID,
+        defaults={
+            "session_id": 1,
+            "date": first_day,
+            "start_time": datetime.time(10, 0),
+            "end_time": datetime.time(13, 0),
+            "time_zone": "Europe/Vienna",
+            "venue": "Vienna International Centre",
+            "room": "Boardroom D",
+            "format": Dialogue.Format.HYBRID,
+            "meeting_link": "",
+            "applications_deadline": _vienna(datetime.date(2022, 4, 8), 23, 59),
+            "comments_deadline": _vienna(datetime.date(2022, 4, 22), 23, 59),
+            "state": Dialogue.State.HELD,
+        },
+    )
+    DialogueChair.objects.update_or_create(
+        pk=1,
+        defaults={
+            "dialogue_id": FIRST_DIALOGUE_ID,
+            "order": 1,
+            "honorific": DialogueChair.Honorific.MR,
+            "name": "Alejandro Celorio Alcántara",
+            "title": "Legal Advisor to the Ministry of Foreign Affairs",
+            "country": "MX",
+            "role": "the Chair of the Working Group",
+            "user": None,
+        },
+    )
+
+    # A coming session of the Working Group on the Smuggling of Migrants, and its dialogue.
+    session_start = today + datetime.timedelta(days=40)
+    dialogue_day = session_start + datetime.timedelta(days=2)
+    WorkingGroupSession.objects.update_or_create(
+        pk=2,
+        defaults={
+            "working_group_id": SMUGGLING,
+            "number": 11,
+            "first_day": session_start,
+            "last_day": dialogue_day,
+            "venue": "Vienna International Centre",
+        },
+    )
+    Dialogue.objects.update_or_create(
+        pk=UPCOMING_DIALOGUE_ID,
+        defaults={
+            "session_id": 2,
+            "date": dialogue_day,
+            "start_time": datetime.time(15, 0),
+            "end_time": datetime.time(18, 0),
+            "time_zone": "Europe/Vienna",
+            "venue": "Vienna International Centre",
+            "room": "Conference Room M3",
+            "format": Dialogue.Format.HYBRID,
+            "meeting_link": "https://meet.example.org/untoc-dialogue-som",
+            "applications_deadline": _vienna(dialogue_day - datetime.timedelta(days=14), 23, 59),
+            "comments_deadline": _vienna(dialogue_day - datetime.timedelta(days=7), 23, 59),
+            "state": Dialogue.State.OPEN,
+        },
+    )
+    from django.contrib.auth import get_user_model
+
+    chair_user = get_user_model().objects.filter(pk=CHAIR_ID).first()
+    DialogueChair.objects.update_or_create(
+        pk=2,
+        defaults={
+            "dialogue_id": UPCOMING_DIALOGUE_ID,
+            "order": 1,
+            "honorific": DialogueChair.Honorific.MS,
+            "name": "Carmen Valdés Ortega",
+            "title": "Director of Migration Affairs, Ministry of Foreign Affairs",
+            "country": "CL",
+            "role": "the Chair of the Working Group",
+            "user": chair_user,
+        },
+    )
+
+    for rows, dialogue_id in ((FIRST_AGENDA, FIRST_DIALOGUE_ID), (UPCOMING_AGENDA, UPCOMING_DIALOGUE_ID)):
+        for pk, number, title, description, cluster in rows:
+            AgendaItem.objects.update_or_create(
+                pk=pk,
+                defaults={
+                    "dialogue_id": dialogue_id,
+                    "number": number,
+                    "title": title,
+                    "description": description,
+                    "cluster": cluster,
+                },
+            )

@@ -1,0 +1,239 @@
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+
+def validate_time_zone(value: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(
+            _("“%(value)s” is not a time zone name such as Europe/Vienna."), params={"value": value}
+        ) from exc
+
+
+class Cluster(models.TextChoices):
+    """The four clusters in which the review mechanism groups the articles."""
+
+    CRIMINALIZATION = "criminalization", _("Criminalization and jurisdiction")
+    PREVENTION = "prevention", _("Prevention, technical assistance, protection measures and other measures")
+    LAW_ENFORCEMENT = "law_enforcement", _("Law enforcement and judicial system")
+    COOPERATION = "cooperation", _("International cooperation, mutual legal assistance and confiscation")
+
+
+class WorkingGroup(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    symbol_prefix = models.CharField(
+        _("symbol prefix"), max_length=40, unique=True, help_text=_("For example CTOC/COP/WG.6")
+    )
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+
+    class Meta:
+        verbose_name = _("working group")
+        verbose_name_plural = _("working groups")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkingGroupSession(models.Model):
+    working_group = models.ForeignKey(
+        WorkingGroup, verbose_name=_("working group"), on_delete=models.PROTECT, related_name="sessions"
+    )
+    number = models.PositiveSmallIntegerField(_("number"), help_text=_("9 for the ninth session"))
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    venue = models.CharField(_("venue"), max_length=200, default="Vienna International Centre")
+
+    class Meta:
+        verbose_name = _("working-group session")
+        verbose_name_plural = _("working-group sessions")
+        ordering = ["-first_day"]
+        constraints = [
+            models.UniqueConstraint(fields=["working_group", "number"], name="session_number_unique_per_group"),
+            models.CheckConstraint(
+                condition=Q(last_day__gte=F("first_day")), name="session_last_day_not_before_first"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="session_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        from .ordinals import ordinal_word
+
+        return _("%(ordinal)s session of the %(group)s") % {
+            "ordinal": ordinal_word(self.number).capitalize(),
+            "group": self.working_group,
+        }
+
+
+class DialogueQuerySet(models.QuerySet):
+    def not_cancelled(self):
+        return self.exclude(state=Dialogue.State.CANCELLED)
+
+    def upcoming(self, today: datetime.date):
+        # Cancelled ones stay listed until their date, marked, for those who planned to come.
+        return self.filter(date__gte=today).exclude(state=Dialogue.State.HELD)
+
+    def past(self, today: datetime.date):
+        return self.not_cancelled().filter(Q(date__lt=today) | Q(state=Dialogue.State.HELD))
+
+    def public(self):
+        """Dialogues the public may see: every one the secretariat has scheduled."""
+        return self.all()
+
+
+class Dialogue(models.Model):
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", _("scheduled")
+        OPEN = "open", _("open")
+        CLOSED = "closed", _("closed")
+        HELD = "held", _("held")
+        CANCELLED = "cancelled", _("cancelled")
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", _("in person")
+        HYBRID = "hybrid", _("hybrid")
+        ONLINE = "online", _("online")
+
+    session = models.ForeignKey(
+        WorkingGroupSession,
+        verbose_name=_("working-group session"),
+        on_delete=models.PROTECT,
+        related_name="dialogues",
+    )
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"))
+    end_time = models.TimeField(_("end time"))
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="Europe/Vienna",
+        validators=[validate_time_zone],
+        help_text=_("The venue's time zone: dates and times are given in it."),
+    )
+    venue = models.CharField(_("venue"), max_length=200, default="Vienna International Centre")
+    room = models.CharField(_("room"), max_length=100, blank=True)
+    format = models.CharField(_("format"), max_length=20, choices=Format.choices, default=Format.HYBRID)
+    meeting_link = models.URLField(
+        _("meeting link"), blank=True, help_text=_("Sent only to approved representatives.")
+    )
+    applications_deadline = models.DateTimeField(_("deadline for applications"))
+    comments_deadline = models.DateTimeField(_("deadline for written comments"))
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.SCHEDULED)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = DialogueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dialogue")
+        verbose_name_plural = _("dialogues")
+        ordering = ["date", "start_time", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_time__gt=F("start_time")), name="dialogue_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(state__in=["scheduled", "open", "closed", "held", "cancelled"]),
+                name="dialogue_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(format__in=["in_person", "hybrid", "online"]), name="dialogue_format_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "date"])]
+
+    def __str__(self) -> str:
+        return _("Constructive dialogue of %(date)s after the %(session)s") % {
+            "date": self.date.isoformat(),
+            "session": str(self.session).lower() if self.session_id else "?",
+        }
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def starts_at(self) -> datetime.datetime:
+        return datetime.datetime.combine(self.date, self.start_time, tzinfo=self.zone)
+
+    @property
+    def ends_at(self) -> datetime.datetime:
+        return datetime.datetime.combine(self.date, self.end_time, tzinfo=self.zone)
+
+    @property
+    def working_group(self) -> WorkingGroup:
+        return self.session.working_group
+
+
+class DialogueChair(models.Model):
+    class Honorific(models.TextChoices):
+        MR = "Mr.", _("Mr.")
+        MS = "Ms.", _("Ms.")
+        MRS = "Mrs.", _("Mrs.")
+        DR = "Dr.", _("Dr.")
+        PROF = "Prof.", _("Prof.")
+        HE_MR = "H.E. Mr.", _("H.E. Mr.")
+        HE_MS = "H.E. Ms.", _("H.E. Ms.")
+
+    dialogue = models.ForeignKey(Dialogue, verbose_name=_("dialogue"), on_delete=models.CASCADE, related_name="chairs")
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    honorific = models.CharField(_("honorific"), max_length=20, choices=Honorific.choices)
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(
+        _("title"), max_length=300, help_text=_("Legal Advisor to the Ministry of Foreign Affairs")
+    )
+    country = CountryField(_("country"))
+    role = models.CharField(
+        _("role"), max_length=200, blank=True, help_text=_("the Chair of the Working Group")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("drafting account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="dialogue_chairs",
+        help_text=_("The portal account with which this Chair drafts the summary."),
+    )
+
+    class Meta:
+        verbose_name = _("Chair")
+        verbose_name_plural = _("Chairs")
+        ordering = ["dialogue", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dialogue", "user"], condition=Q(user__isnull=False), name="chair_user_once_per_dialogue"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.honorific} {self.name}"
+
+
+class AgendaItem(models.Model):
+    dialogue = models.ForeignKey(
+        Dialogue, verbose_name=_("dialogue"), on_delete=models.CASCADE, related_name="agenda_items"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=500)
+    description = models.TextField(_("description"), blank=True)
+    cluster = models.CharField(_("cluster"), max_length=30, choices=Cluster.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["dialogue", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["dialogue", "number"], name="agenda_item_number_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="agenda_item_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
