@@ -7,8 +7,9 @@ configuration, so every read here validates before it returns.
 """
 
 import os
+import re
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -19,7 +20,16 @@ _FALSE = {"0", "false", "no", "off"}
 DATABASE_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql", "psql"}
 CACHE_SCHEMES = {"redis", "rediss", "locmemcache", "dummycache"}
 BROKER_SCHEMES = {"redis", "rediss"}
-EMAIL_SCHEMES = {"smtp", "smtps", "smtp+tls", "smtp+ssl", "consolemail", "filemail", "memorymail", "dummymail"}
+EMAIL_SCHEMES = {
+    "smtp",
+    "smtps",
+    "smtp+tls",
+    "smtp+ssl",
+    "consolemail",
+    "filemail",
+    "memorymail",
+    "dummymail",
+}
 
 
 def _raw(name: str) -> str | None:
@@ -59,8 +69,20 @@ def read_list(name: str, default: list[str]) -> list[str]:
     return items
 
 
+def _split(name: str, value: str) -> SplitResult:
+    # urlsplit raises ValueError on a malformed IPv6 host at once, and on a malformed
+    # port only when asked: ask now, so that either stops start-up naming the variable
+    # instead of failing later as a connection error.
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018
+    except ValueError as exc:
+        raise _refuse(name, value, f"a well-formed URL ({exc})") from exc
+    return parts
+
+
 def _scheme(name: str, value: str, allowed: set[str]) -> str:
-    scheme = urlsplit(value).scheme.lower()
+    scheme = _split(name, value).scheme.lower()
     if scheme not in allowed:
         raise _refuse(name, value, "a URL whose scheme is one of " + ", ".join(sorted(allowed)))
     return scheme
@@ -68,9 +90,11 @@ def _scheme(name: str, value: str, allowed: set[str]) -> str:
 
 def read_site_url(name: str, default: str) -> str:
     value = _raw(name) or default
-    parts = urlsplit(value)
+    parts = _split(name, value)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise _refuse(name, value, "an http:// or https:// address such as https://dialogues.example.org")
+        raise _refuse(
+            name, value, "an http:// or https:// address such as https://dialogues.example.org"
+        )
     return value.rstrip("/")
 
 
@@ -92,7 +116,8 @@ def read_cache(name: str) -> dict:
     value = _raw(name)
     if value is None:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    scheme = _scheme(name, value, CACHE_SCHEMES)
+    # Django's Redis cache takes several servers separated by "," or ";".
+    scheme, *_others = [_scheme(name, server, CACHE_SCHEMES) for server in re.split("[;,]", value)]
     if scheme.startswith("redis"):
         # Django's own Redis backend: no extra dependency for what a cache needs here.
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": value}
@@ -102,14 +127,19 @@ def read_cache(name: str) -> dict:
 def read_broker(name: str) -> str | None:
     value = _raw(name)
     if value is not None:
-        _scheme(name, value, BROKER_SCHEMES)
+        # Celery takes fail-over brokers separated by ";".
+        for broker in value.split(";"):
+            _scheme(name, broker, BROKER_SCHEMES)
     return value
 
 
 def read_email(name: str) -> dict:
     value = _raw(name) or "consolemail://"
     _scheme(name, value, EMAIL_SCHEMES)
-    return environ.Env.email_url_config(value)
+    try:
+        return environ.Env.email_url_config(value)
+    except Exception as exc:  # as for databases: several types for a malformed URL
+        raise _refuse(name, value, f"an e-mail URL ({exc})") from exc
 
 
 def read_path(name: str, default: Path) -> Path:

@@ -1,8 +1,7 @@
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
-
-from allauth.mfa.utils import is_mfa_enabled
 
 from sessions.permissions import user_is_chair
 

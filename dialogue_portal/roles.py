@@ -2,14 +2,30 @@
 
 The secretariat are staff users in the "Secretariat" group. The group is kept in step
 with the portal's models after every migrate: it may manage everything of the portal's
-own apps and read (never write) the audit log.
+own apps, read (never write) the audit log, and the few account permissions below.
 """
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q
 
 SECRETARIAT_GROUP = "Secretariat"
-PORTAL_APP_LABELS = ("dialogue_portal", "stakeholders", "dialogue_sessions", "submissions", "reports")
+PORTAL_APP_LABELS = (
+    "dialogue_portal",
+    "stakeholders",
+    "dialogue_sessions",
+    "submissions",
+    "reports",
+)
 READ_ONLY_MODELS = {("dialogue_portal", "auditevent")}
+# Beyond the portal's apps: read users and e-mail addresses (to give a Chair their
+# drafting account), and remove a lost authenticator so its owner can set up a new one.
+# Never change users: that would let a secretariat user raise their own privileges.
+EXTRA_PERMISSIONS = [
+    ("auth", "view_user"),
+    ("account", "view_emailaddress"),
+    ("mfa", "view_authenticator"),
+    ("mfa", "delete_authenticator"),
+]
 
 
 def is_secretariat(user: AbstractBaseUser | AnonymousUser) -> bool:
@@ -26,7 +42,10 @@ def secretariat_permissions():
             content_type__model=model,
             codename__regex=r"^(add|change|delete)_",
         )
-    return permissions
+    extra = Q()
+    for app_label, codename in EXTRA_PERMISSIONS:
+        extra |= Q(content_type__app_label=app_label, codename=codename)
+    return permissions | Permission.objects.filter(extra)
 
 
 def sync_secretariat_group(**kwargs) -> None:

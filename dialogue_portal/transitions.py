@@ -50,11 +50,17 @@ def transition(
     if to not in next_states.get(current, frozenset()):
         raise TransitionNotAllowed(
             _("A %(name)s cannot go from “%(from)s” to “%(to)s”.")
-            % {"name": name, "from": _label(instance, field, current), "to": _label(instance, field, to)},
+            % {
+                "name": name,
+                "from": _label(instance, field, current),
+                "to": _label(instance, field, to),
+            },
             code="illegal_transition",
         )
     values = {field: to, **(changes or {})}
-    moved = type(instance)._default_manager.filter(pk=instance.pk, **{field: current}).update(**values)
+    moved = (
+        type(instance)._default_manager.filter(pk=instance.pk, **{field: current}).update(**values)
+    )
     if moved != 1:
         raise TransitionNotAllowed(
             _("This %(name)s was changed by someone else meanwhile; reload the page and try again.")
@@ -66,7 +72,9 @@ def transition(
     return record(instance, by=by, from_state=current, to_state=to, note=note)
 
 
-def record(instance: models.Model, *, by: Any, from_state: str, to_state: str, note: str = "") -> AuditEvent:
+def record(
+    instance: models.Model, *, by: Any, from_state: str, to_state: str, note: str = ""
+) -> AuditEvent:
     """Write one audit row; also used for a lifecycle's first state (from nothing)."""
     return AuditEvent.objects.create(
         actor=by if getattr(by, "is_authenticated", False) else None,

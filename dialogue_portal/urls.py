@@ -1,7 +1,6 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
-
-from allauth.account.decorators import secure_admin_login
 
 from . import views
 

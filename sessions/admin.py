@@ -6,7 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
-from .models import AgendaItem, Dialogue, DialogueChair, WorkingGroup, WorkingGroupSession, validate_time_zone
+from .models import (
+    AgendaItem,
+    Dialogue,
+    DialogueChair,
+    WorkingGroup,
+    WorkingGroupSession,
+    validate_time_zone,
+)
 from .selectors import with_ordinals
 
 
@@ -45,8 +52,23 @@ class DialogueAdminForm(forms.ModelForm):
 
     class Meta:
         model = Dialogue
-        exclude = ["state"]
-        help_texts = {field: _("In the venue's time zone.") for field in ("applications_deadline", "comments_deadline")}
+        # Every detail but the state, which moves only through the actions.
+        fields = [
+            "session",
+            "date",
+            "start_time",
+            "end_time",
+            "time_zone",
+            "venue",
+            "room",
+            "format",
+            "meeting_link",
+            "applications_deadline",
+            "comments_deadline",
+        ]
+        help_texts = {
+            field: _("In the venue's time zone.") for field in ("applications_deadline", "comments_deadline")
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,19 +135,39 @@ class DialogueAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Open for applications and comments"), permissions=["change"])
     def open_dialogues(self, request, queryset):
-        self._apply(request, queryset, services.dialogue_open, lambda n: ngettext("%d dialogue opened.", "%d dialogues opened.", n) % n)
+        self._apply(
+            request,
+            queryset,
+            services.dialogue_open,
+            lambda n: ngettext("%d dialogue opened.", "%d dialogues opened.", n) % n,
+        )
 
     @admin.action(description=_("Close for applications and comments"), permissions=["change"])
     def close_dialogues(self, request, queryset):
-        self._apply(request, queryset, services.dialogue_close, lambda n: ngettext("%d dialogue closed.", "%d dialogues closed.", n) % n)
+        self._apply(
+            request,
+            queryset,
+            services.dialogue_close,
+            lambda n: ngettext("%d dialogue closed.", "%d dialogues closed.", n) % n,
+        )
 
     @admin.action(description=_("Mark as held"), permissions=["change"])
     def mark_held(self, request, queryset):
-        self._apply(request, queryset, services.dialogue_mark_held, lambda n: ngettext("%d dialogue marked as held.", "%d dialogues marked as held.", n) % n)
+        self._apply(
+            request,
+            queryset,
+            services.dialogue_mark_held,
+            lambda n: ngettext("%d dialogue marked as held.", "%d dialogues marked as held.", n) % n,
+        )
 
     @admin.action(description=_("Cancel"), permissions=["change"])
     def cancel_dialogues(self, request, queryset):
-        self._apply(request, queryset, services.dialogue_cancel, lambda n: ngettext("%d dialogue cancelled.", "%d dialogues cancelled.", n) % n)
+        self._apply(
+            request,
+            queryset,
+            services.dialogue_cancel,
+            lambda n: ngettext("%d dialogue cancelled.", "%d dialogues cancelled.", n) % n,
+        )
 
 
 @admin.register(DialogueChair)

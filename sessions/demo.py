@@ -9,7 +9,7 @@ import zoneinfo
 
 from django.utils import timezone
 
-from dialogue_portal.demo_accounts import CHAIR_ID
+from dialogue_portal.demo import CHAIR_ID, upsert
 
 from .models import AgendaItem, Cluster, Dialogue, DialogueChair, WorkingGroup, WorkingGroupSession
 
@@ -67,12 +67,13 @@ def _vienna(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime
 def load(today: datetime.date | None = None) -> None:
     today = today or timezone.localdate()
     for pk, name, prefix, slug in WORKING_GROUPS:
-        WorkingGroup.objects.update_or_create(pk=pk, defaults={"name": name, "symbol_prefix": prefix, "slug": slug})
+        upsert(WorkingGroup, pk, **{"name": name, "symbol_prefix": prefix, "slug": slug})
 
     # The ninth session of the Working Group on Firearms, and the first constructive dialogue.
-    WorkingGroupSession.objects.update_or_create(
-        pk=1,
-        defaults={
+    upsert(
+        WorkingGroupSession,
+        1,
+        **{
             "working_group_id": FIREARMS,
             "number": 9,
             "first_day": datetime.date(2022, 5, 4),
@@ -81,9 +82,10 @@ def load(today: datetime.date | None = None) -> None:
         },
     )
     first_day = datetime.date(2022, 5, 6)
-    Dialogue.objects.update_or_create(
-        pk=FIRST_DIALOGUE_ID,
-        defaults={
+    upsert(
+        Dialogue,
+        FIRST_DIALOGUE_ID,
+        **{
             "session_id": 1,
             "date": first_day,
             "start_time": datetime.time(10, 0),
@@ -98,9 +100,10 @@ def load(today: datetime.date | None = None) -> None:
             "state": Dialogue.State.HELD,
         },
     )
-    DialogueChair.objects.update_or_create(
-        pk=1,
-        defaults={
+    upsert(
+        DialogueChair,
+        1,
+        **{
             "dialogue_id": FIRST_DIALOGUE_ID,
             "order": 1,
             "honorific": DialogueChair.Honorific.MR,
@@ -115,9 +118,10 @@ def load(today: datetime.date | None = None) -> None:
     # A coming session of the Working Group on the Smuggling of Migrants, and its dialogue.
     session_start = today + datetime.timedelta(days=40)
     dialogue_day = session_start + datetime.timedelta(days=2)
-    WorkingGroupSession.objects.update_or_create(
-        pk=2,
-        defaults={
+    upsert(
+        WorkingGroupSession,
+        2,
+        **{
             "working_group_id": SMUGGLING,
             "number": 11,
             "first_day": session_start,
@@ -125,9 +129,10 @@ def load(today: datetime.date | None = None) -> None:
             "venue": "Vienna International Centre",
         },
     )
-    Dialogue.objects.update_or_create(
-        pk=UPCOMING_DIALOGUE_ID,
-        defaults={
+    upsert(
+        Dialogue,
+        UPCOMING_DIALOGUE_ID,
+        **{
             "session_id": 2,
             "date": dialogue_day,
             "start_time": datetime.time(15, 0),
@@ -145,9 +150,10 @@ def load(today: datetime.date | None = None) -> None:
     from django.contrib.auth import get_user_model
 
     chair_user = get_user_model().objects.filter(pk=CHAIR_ID).first()
-    DialogueChair.objects.update_or_create(
-        pk=2,
-        defaults={
+    upsert(
+        DialogueChair,
+        2,
+        **{
             "dialogue_id": UPCOMING_DIALOGUE_ID,
             "order": 1,
             "honorific": DialogueChair.Honorific.MS,
@@ -159,11 +165,15 @@ def load(today: datetime.date | None = None) -> None:
         },
     )
 
-    for rows, dialogue_id in ((FIRST_AGENDA, FIRST_DIALOGUE_ID), (UPCOMING_AGENDA, UPCOMING_DIALOGUE_ID)):
+    for rows, dialogue_id in (
+        (FIRST_AGENDA, FIRST_DIALOGUE_ID),
+        (UPCOMING_AGENDA, UPCOMING_DIALOGUE_ID),
+    ):
         for pk, number, title, description, cluster in rows:
-            AgendaItem.objects.update_or_create(
-                pk=pk,
-                defaults={
+            upsert(
+                AgendaItem,
+                pk,
+                **{
                     "dialogue_id": dialogue_id,
                     "number": number,
                     "title": title,

@@ -23,9 +23,15 @@ class Cluster(models.TextChoices):
     """The four clusters in which the review mechanism groups the articles."""
 
     CRIMINALIZATION = "criminalization", _("Criminalization and jurisdiction")
-    PREVENTION = "prevention", _("Prevention, technical assistance, protection measures and other measures")
+    PREVENTION = (
+        "prevention",
+        _("Prevention, technical assistance, protection measures and other measures"),
+    )
     LAW_ENFORCEMENT = "law_enforcement", _("Law enforcement and judicial system")
-    COOPERATION = "cooperation", _("International cooperation, mutual legal assistance and confiscation")
+    COOPERATION = (
+        "cooperation",
+        _("International cooperation, mutual legal assistance and confiscation"),
+    )
 
 
 class WorkingGroup(models.Model):
@@ -46,7 +52,10 @@ class WorkingGroup(models.Model):
 
 class WorkingGroupSession(models.Model):
     working_group = models.ForeignKey(
-        WorkingGroup, verbose_name=_("working group"), on_delete=models.PROTECT, related_name="sessions"
+        WorkingGroup,
+        verbose_name=_("working group"),
+        on_delete=models.PROTECT,
+        related_name="sessions",
     )
     number = models.PositiveSmallIntegerField(_("number"), help_text=_("9 for the ninth session"))
     first_day = models.DateField(_("first day"))
@@ -58,7 +67,9 @@ class WorkingGroupSession(models.Model):
         verbose_name_plural = _("working-group sessions")
         ordering = ["-first_day"]
         constraints = [
-            models.UniqueConstraint(fields=["working_group", "number"], name="session_number_unique_per_group"),
+            models.UniqueConstraint(
+                fields=["working_group", "number"], name="session_number_unique_per_group"
+            ),
             models.CheckConstraint(
                 condition=Q(last_day__gte=F("first_day")), name="session_last_day_not_before_first"
             ),
@@ -138,13 +149,16 @@ class Dialogue(models.Model):
         verbose_name_plural = _("dialogues")
         ordering = ["date", "start_time", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_time__gt=F("start_time")), name="dialogue_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(end_time__gt=F("start_time")), name="dialogue_ends_after_start"
+            ),
             models.CheckConstraint(
                 condition=Q(state__in=["scheduled", "open", "closed", "held", "cancelled"]),
                 name="dialogue_state_valid",
             ),
             models.CheckConstraint(
-                condition=Q(format__in=["in_person", "hybrid", "online"]), name="dialogue_format_valid"
+                condition=Q(format__in=["in_person", "hybrid", "online"]),
+                name="dialogue_format_valid",
             ),
         ]
         indexes = [models.Index(fields=["state", "date"])]
@@ -182,7 +196,9 @@ class DialogueChair(models.Model):
         HE_MR = "H.E. Mr.", _("H.E. Mr.")
         HE_MS = "H.E. Ms.", _("H.E. Ms.")
 
-    dialogue = models.ForeignKey(Dialogue, verbose_name=_("dialogue"), on_delete=models.CASCADE, related_name="chairs")
+    dialogue = models.ForeignKey(
+        Dialogue, verbose_name=_("dialogue"), on_delete=models.CASCADE, related_name="chairs"
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=1)
     honorific = models.CharField(_("honorific"), max_length=20, choices=Honorific.choices)
     name = models.CharField(_("name"), max_length=200)
@@ -209,7 +225,9 @@ class DialogueChair(models.Model):
         ordering = ["dialogue", "order", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["dialogue", "user"], condition=Q(user__isnull=False), name="chair_user_once_per_dialogue"
+                fields=["dialogue", "user"],
+                condition=Q(user__isnull=False),
+                name="chair_user_once_per_dialogue",
             ),
         ]
 

@@ -10,7 +10,7 @@ _WORDS = [
 
 
 def ordinal_word(number: int) -> str:
-    """"ninth" for 9, as UN documents spell session and dialogue numbers; "21st" beyond."""
+    """ "ninth" for 9, as UN documents spell session and dialogue numbers; "21st" beyond."""
     if 1 <= number <= len(_WORDS):
         return str(_WORDS[number - 1])
     return str(ordinal(number))

@@ -2,7 +2,18 @@
 
 import datetime
 
-from django.db.models import Case, F, Func, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.db.models import (
+    Case,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 
 from .models import AgendaItem, Dialogue, DialogueChair
 
@@ -33,7 +44,11 @@ def with_ordinals(queryset: QuerySet[Dialogue]) -> QuerySet[Dialogue]:
 
 
 def dialogue_ordinal(dialogue: Dialogue) -> int | None:
-    return with_ordinals(Dialogue.objects.filter(pk=dialogue.pk)).values_list("ordinal", flat=True).first()
+    return (
+        with_ordinals(Dialogue.objects.filter(pk=dialogue.pk))
+        .values_list("ordinal", flat=True)
+        .first()
+    )
 
 
 def _for_listing(queryset: QuerySet[Dialogue]) -> QuerySet[Dialogue]:

@@ -82,7 +82,11 @@ def dialogue_save(*, dialogue: Dialogue, by: Any) -> Dialogue:
         record(dialogue, by=by, from_state="", to_state=dialogue.state, note=_("Scheduled."))
         return dialogue
     dialogue.full_clean()
-    details = [f.name for f in Dialogue._meta.concrete_fields if f.name not in {"id", "state", "created_at"}]
+    details = [
+        f.name
+        for f in Dialogue._meta.concrete_fields
+        if f.name not in {"id", "state", "created_at"}
+    ]
     dialogue.save(update_fields=details)
     return dialogue
 
@@ -93,8 +97,13 @@ def dialogue_open(*, dialogue: Dialogue, by: Any, note: str = "") -> Dialogue:
     Side effects: state ``open``; one audit row.
     """
     now = timezone.now()
-    if dialogue.state == State.SCHEDULED and max(dialogue.applications_deadline, dialogue.comments_deadline) < now:
-        raise ValidationError(_("Both deadlines have passed: move them before opening the dialogue."))
+    if (
+        dialogue.state == State.SCHEDULED
+        and max(dialogue.applications_deadline, dialogue.comments_deadline) < now
+    ):
+        raise ValidationError(
+            _("Both deadlines have passed: move them before opening the dialogue.")
+        )
     transition(dialogue, to=State.OPEN, by=by, next_states=NEXT_STATES, note=note)
     return dialogue
 
@@ -108,7 +117,9 @@ def dialogue_close(*, dialogue: Dialogue, by: Any, note: str = "") -> Dialogue:
     return dialogue
 
 
-def dialogue_mark_held(*, dialogue: Dialogue, by: Any, note: str = "", today: datetime.date | None = None) -> Dialogue:
+def dialogue_mark_held(
+    *, dialogue: Dialogue, by: Any, note: str = "", today: datetime.date | None = None
+) -> Dialogue:
     """Record that the dialogue took place.
 
     Side effects: state ``held``; one audit row.
@@ -142,7 +153,9 @@ def dialogues_close_past_deadlines(*, now: datetime.datetime | None = None) -> i
     ).select_related("session__working_group")
     for dialogue in due:
         try:
-            dialogue_close(dialogue=dialogue, by=None, note=_("Closed automatically: both deadlines passed."))
+            dialogue_close(
+                dialogue=dialogue, by=None, note=_("Closed automatically: both deadlines passed.")
+            )
         except ValidationError:
             continue  # someone else moved it meanwhile
         closed += 1

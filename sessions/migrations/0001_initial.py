@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,123 +16,341 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='WorkingGroup',
+            name="WorkingGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='name')),
-                ('symbol_prefix', models.CharField(help_text='For example CTOC/COP/WG.6', max_length=40, unique=True, verbose_name='symbol prefix')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='slug')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="name")),
+                (
+                    "symbol_prefix",
+                    models.CharField(
+                        help_text="For example CTOC/COP/WG.6",
+                        max_length=40,
+                        unique=True,
+                        verbose_name="symbol prefix",
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="slug")),
             ],
             options={
-                'verbose_name': 'working group',
-                'verbose_name_plural': 'working groups',
-                'ordering': ['name'],
+                "verbose_name": "working group",
+                "verbose_name_plural": "working groups",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='WorkingGroupSession',
+            name="WorkingGroupSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(help_text='9 for the ninth session', verbose_name='number')),
-                ('first_day', models.DateField(verbose_name='first day')),
-                ('last_day', models.DateField(verbose_name='last day')),
-                ('venue', models.CharField(default='Vienna International Centre', max_length=200, verbose_name='venue')),
-                ('working_group', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='dialogue_sessions.workinggroup', verbose_name='working group')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        help_text="9 for the ninth session", verbose_name="number"
+                    ),
+                ),
+                ("first_day", models.DateField(verbose_name="first day")),
+                ("last_day", models.DateField(verbose_name="last day")),
+                (
+                    "venue",
+                    models.CharField(
+                        default="Vienna International Centre", max_length=200, verbose_name="venue"
+                    ),
+                ),
+                (
+                    "working_group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sessions",
+                        to="dialogue_sessions.workinggroup",
+                        verbose_name="working group",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'working-group session',
-                'verbose_name_plural': 'working-group sessions',
-                'ordering': ['-first_day'],
+                "verbose_name": "working-group session",
+                "verbose_name_plural": "working-group sessions",
+                "ordering": ["-first_day"],
             },
         ),
         migrations.CreateModel(
-            name='Dialogue',
+            name="Dialogue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date')),
-                ('start_time', models.TimeField(verbose_name='start time')),
-                ('end_time', models.TimeField(verbose_name='end time')),
-                ('time_zone', models.CharField(default='Europe/Vienna', help_text="The venue's time zone: dates and times are given in it.", max_length=64, validators=[sessions.models.validate_time_zone], verbose_name='time zone')),
-                ('venue', models.CharField(default='Vienna International Centre', max_length=200, verbose_name='venue')),
-                ('room', models.CharField(blank=True, max_length=100, verbose_name='room')),
-                ('format', models.CharField(choices=[('in_person', 'in person'), ('hybrid', 'hybrid'), ('online', 'online')], default='hybrid', max_length=20, verbose_name='format')),
-                ('meeting_link', models.URLField(blank=True, help_text='Sent only to approved representatives.', verbose_name='meeting link')),
-                ('applications_deadline', models.DateTimeField(verbose_name='deadline for applications')),
-                ('comments_deadline', models.DateTimeField(verbose_name='deadline for written comments')),
-                ('state', models.CharField(choices=[('scheduled', 'scheduled'), ('open', 'open'), ('closed', 'closed'), ('held', 'held'), ('cancelled', 'cancelled')], default='scheduled', max_length=20, verbose_name='state')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dialogues', to='dialogue_sessions.workinggroupsession', verbose_name='working-group session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                ("start_time", models.TimeField(verbose_name="start time")),
+                ("end_time", models.TimeField(verbose_name="end time")),
+                (
+                    "time_zone",
+                    models.CharField(
+                        default="Europe/Vienna",
+                        help_text="The venue's time zone: dates and times are given in it.",
+                        max_length=64,
+                        validators=[sessions.models.validate_time_zone],
+                        verbose_name="time zone",
+                    ),
+                ),
+                (
+                    "venue",
+                    models.CharField(
+                        default="Vienna International Centre", max_length=200, verbose_name="venue"
+                    ),
+                ),
+                ("room", models.CharField(blank=True, max_length=100, verbose_name="room")),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[
+                            ("in_person", "in person"),
+                            ("hybrid", "hybrid"),
+                            ("online", "online"),
+                        ],
+                        default="hybrid",
+                        max_length=20,
+                        verbose_name="format",
+                    ),
+                ),
+                (
+                    "meeting_link",
+                    models.URLField(
+                        blank=True,
+                        help_text="Sent only to approved representatives.",
+                        verbose_name="meeting link",
+                    ),
+                ),
+                (
+                    "applications_deadline",
+                    models.DateTimeField(verbose_name="deadline for applications"),
+                ),
+                (
+                    "comments_deadline",
+                    models.DateTimeField(verbose_name="deadline for written comments"),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "scheduled"),
+                            ("open", "open"),
+                            ("closed", "closed"),
+                            ("held", "held"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        default="scheduled",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="dialogues",
+                        to="dialogue_sessions.workinggroupsession",
+                        verbose_name="working-group session",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'dialogue',
-                'verbose_name_plural': 'dialogues',
-                'ordering': ['date', 'start_time', 'id'],
+                "verbose_name": "dialogue",
+                "verbose_name_plural": "dialogues",
+                "ordering": ["date", "start_time", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AgendaItem',
+            name="AgendaItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='number')),
-                ('title', models.CharField(max_length=500, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('cluster', models.CharField(blank=True, choices=[('criminalization', 'Criminalization and jurisdiction'), ('prevention', 'Prevention, technical assistance, protection measures and other measures'), ('law_enforcement', 'Law enforcement and judicial system'), ('cooperation', 'International cooperation, mutual legal assistance and confiscation')], max_length=30, verbose_name='cluster')),
-                ('dialogue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agenda_items', to='dialogue_sessions.dialogue', verbose_name='dialogue')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="number")),
+                ("title", models.CharField(max_length=500, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "cluster",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("criminalization", "Criminalization and jurisdiction"),
+                            (
+                                "prevention",
+                                "Prevention, technical assistance, protection measures and other measures",
+                            ),
+                            ("law_enforcement", "Law enforcement and judicial system"),
+                            (
+                                "cooperation",
+                                "International cooperation, mutual legal assistance and confiscation",
+                            ),
+                        ],
+                        max_length=30,
+                        verbose_name="cluster",
+                    ),
+                ),
+                (
+                    "dialogue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agenda_items",
+                        to="dialogue_sessions.dialogue",
+                        verbose_name="dialogue",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agenda item',
-                'verbose_name_plural': 'agenda items',
-                'ordering': ['dialogue', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('dialogue', 'number'), name='agenda_item_number_unique'), models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='agenda_item_number_positive')],
+                "verbose_name": "agenda item",
+                "verbose_name_plural": "agenda items",
+                "ordering": ["dialogue", "number"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("dialogue", "number"), name="agenda_item_number_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(("number__gte", 1)), name="agenda_item_number_positive"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DialogueChair',
+            name="DialogueChair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=1, verbose_name='order')),
-                ('honorific', models.CharField(choices=[('Mr.', 'Mr.'), ('Ms.', 'Ms.'), ('Mrs.', 'Mrs.'), ('Dr.', 'Dr.'), ('Prof.', 'Prof.'), ('H.E. Mr.', 'H.E. Mr.'), ('H.E. Ms.', 'H.E. Ms.')], max_length=20, verbose_name='honorific')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('title', models.CharField(help_text='Legal Advisor to the Ministry of Foreign Affairs', max_length=300, verbose_name='title')),
-                ('country', django_countries.fields.CountryField(max_length=2, verbose_name='country')),
-                ('role', models.CharField(blank=True, help_text='the Chair of the Working Group', max_length=200, verbose_name='role')),
-                ('dialogue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='chairs', to='dialogue_sessions.dialogue', verbose_name='dialogue')),
-                ('user', models.ForeignKey(blank=True, help_text='The portal account with which this Chair drafts the summary.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='dialogue_chairs', to=settings.AUTH_USER_MODEL, verbose_name='drafting account')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=1, verbose_name="order")),
+                (
+                    "honorific",
+                    models.CharField(
+                        choices=[
+                            ("Mr.", "Mr."),
+                            ("Ms.", "Ms."),
+                            ("Mrs.", "Mrs."),
+                            ("Dr.", "Dr."),
+                            ("Prof.", "Prof."),
+                            ("H.E. Mr.", "H.E. Mr."),
+                            ("H.E. Ms.", "H.E. Ms."),
+                        ],
+                        max_length=20,
+                        verbose_name="honorific",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="Legal Advisor to the Ministry of Foreign Affairs",
+                        max_length=300,
+                        verbose_name="title",
+                    ),
+                ),
+                (
+                    "country",
+                    django_countries.fields.CountryField(max_length=2, verbose_name="country"),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        help_text="the Chair of the Working Group",
+                        max_length=200,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "dialogue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="chairs",
+                        to="dialogue_sessions.dialogue",
+                        verbose_name="dialogue",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The portal account with which this Chair drafts the summary.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="dialogue_chairs",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="drafting account",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Chair',
-                'verbose_name_plural': 'Chairs',
-                'ordering': ['dialogue', 'order', 'id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('user__isnull', False)), fields=('dialogue', 'user'), name='chair_user_once_per_dialogue')],
+                "verbose_name": "Chair",
+                "verbose_name_plural": "Chairs",
+                "ordering": ["dialogue", "order", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("user__isnull", False)),
+                        fields=("dialogue", "user"),
+                        name="chair_user_once_per_dialogue",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='workinggroupsession',
-            constraint=models.UniqueConstraint(fields=('working_group', 'number'), name='session_number_unique_per_group'),
+            model_name="workinggroupsession",
+            constraint=models.UniqueConstraint(
+                fields=("working_group", "number"), name="session_number_unique_per_group"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workinggroupsession',
-            constraint=models.CheckConstraint(condition=models.Q(('last_day__gte', models.F('first_day'))), name='session_last_day_not_before_first'),
+            model_name="workinggroupsession",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("last_day__gte", models.F("first_day"))),
+                name="session_last_day_not_before_first",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workinggroupsession',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='session_number_positive'),
+            model_name="workinggroupsession",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__gte", 1)), name="session_number_positive"
+            ),
         ),
         migrations.AddIndex(
-            model_name='dialogue',
-            index=models.Index(fields=['state', 'date'], name='dialogue_se_state_7bed1d_idx'),
+            model_name="dialogue",
+            index=models.Index(fields=["state", "date"], name="dialogue_se_state_7bed1d_idx"),
         ),
         migrations.AddConstraint(
-            model_name='dialogue',
-            constraint=models.CheckConstraint(condition=models.Q(('end_time__gt', models.F('start_time'))), name='dialogue_ends_after_start'),
+            model_name="dialogue",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_time__gt", models.F("start_time"))),
+                name="dialogue_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dialogue',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['scheduled', 'open', 'closed', 'held', 'cancelled'])), name='dialogue_state_valid'),
+            model_name="dialogue",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state__in", ["scheduled", "open", "closed", "held", "cancelled"])),
+                name="dialogue_state_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dialogue',
-            constraint=models.CheckConstraint(condition=models.Q(('format__in', ['in_person', 'hybrid', 'online'])), name='dialogue_format_valid'),
+            model_name="dialogue",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("format__in", ["in_person", "hybrid", "online"])),
+                name="dialogue_format_valid",
+            ),
         ),
     ]

@@ -9,7 +9,7 @@ register = template.Library()
 
 @register.simple_tag
 def dialogue_title(dialogue) -> str:
-    """"First constructive dialogue", from the ``ordinal`` that the selectors annotate."""
+    """ "First constructive dialogue", from the ``ordinal`` that the selectors annotate."""
     ordinal = getattr(dialogue, "ordinal", None)
     if ordinal is None:
         return _("Constructive dialogue (cancelled)")

@@ -31,9 +31,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             accounts = []
             if settings.DEMO_ACCOUNTS:
-                from dialogue_portal import demo_accounts
+                from dialogue_portal import demo
 
-                accounts = demo_accounts.load()
+                accounts = demo.load_accounts()
             for name in DEMO_MODULES:
                 importlib.import_module(name).load()
             _reset_sequences()

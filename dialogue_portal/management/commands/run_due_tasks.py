@@ -13,6 +13,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         app.loader.import_default_modules()  # registers every app's tasks
         for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
-            result = app.tasks[entry["task"]].apply(args=entry.get("args", ()), kwargs=entry.get("kwargs", {}))
+            result = app.tasks[entry["task"]].apply(
+                args=entry.get("args", ()), kwargs=entry.get("kwargs", {})
+            )
             result.get(propagate=True)
             self.stdout.write(f"{name}: {result.result}")

@@ -1,0 +1,28 @@
+import os
+
+import pytest
+from django.conf import settings
+
+from dialogue_portal.celery import app, ping
+
+needs_broker = pytest.mark.skipif(
+    not os.environ.get("CELERY_BROKER_URL"), reason="the services pass runs this with a real broker"
+)
+
+
+def test_celery_embedded_default_runs_tasks_eagerly():
+    if settings.CELERY_BROKER_URL:
+        assert app.conf.task_always_eager is False
+    else:
+        assert app.conf.task_always_eager is True
+        assert ping.delay().get() == "pong"
+
+
+@needs_broker
+@pytest.mark.django_db(transaction=True)
+def test_celery_ping_travels_through_redis_to_worker(celery_worker):
+    assert app.conf.broker_url.startswith("redis://")
+    assert app.conf.task_always_eager is False
+    result = ping.delay()
+    assert result.get(timeout=30) == "pong"
+    assert result.status == "SUCCESS"
