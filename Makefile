@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint format install install-test demo migrate clean
+.PHONY: run test lint format install install-test demo migrate messages clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,13 @@ lint: install-test
 format: install-test
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# The English catalog: every string the portal shows, each translated to itself, so
+# that translators of the other five UN languages start from a complete list.
+messages: install
+	$(PY) manage.py makemessages -l en --no-location --ignore=.venv --ignore=tests --ignore=staticfiles
+	msgen locale/en/LC_MESSAGES/django.po -o locale/en/LC_MESSAGES/django.po
+	$(PY) manage.py compilemessages -l en --ignore=.venv
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -39,8 +39,13 @@ def _raw(name: str) -> str | None:
     return value.strip()
 
 
+def _redacted(value: str) -> str:
+    """The value without a password, so the start-up error never prints one to the logs."""
+    return re.sub(r"(://[^:/@\s]*:)[^@/\s]+@", r"\1***@", value)
+
+
 def _refuse(name: str, value: str, expected: str) -> ImproperlyConfigured:
-    return ImproperlyConfigured(f"{name}={value!r} is not valid: expected {expected}.")
+    return ImproperlyConfigured(f"{name}={_redacted(value)!r} is not valid: expected {expected}.")
 
 
 def read_bool(name: str, default: bool) -> bool:
@@ -92,9 +97,7 @@ def read_site_url(name: str, default: str) -> str:
     value = _raw(name) or default
     parts = _split(name, value)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise _refuse(
-            name, value, "an http:// or https:// address such as https://dialogues.example.org"
-        )
+        raise _refuse(name, value, "an http:// or https:// address such as https://dialogues.example.org")
     return value.rstrip("/")
 
 

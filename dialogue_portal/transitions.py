@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import AuditEvent
@@ -57,10 +58,12 @@ def transition(
             },
             code="illegal_transition",
         )
-    values = {field: to, **(changes or {})}
-    moved = (
-        type(instance)._default_manager.filter(pk=instance.pk, **{field: current}).update(**values)
-    )
+    # update() skips auto_now columns; a move is a change like any other.
+    touched = {
+        f.name: timezone.now() for f in instance._meta.concrete_fields if getattr(f, "auto_now", False)
+    }
+    values = {field: to, **touched, **(changes or {})}
+    moved = type(instance)._default_manager.filter(pk=instance.pk, **{field: current}).update(**values)
     if moved != 1:
         raise TransitionNotAllowed(
             _("This %(name)s was changed by someone else meanwhile; reload the page and try again.")
@@ -72,9 +75,7 @@ def transition(
     return record(instance, by=by, from_state=current, to_state=to, note=note)
 
 
-def record(
-    instance: models.Model, *, by: Any, from_state: str, to_state: str, note: str = ""
-) -> AuditEvent:
+def record(instance: models.Model, *, by: Any, from_state: str, to_state: str, note: str = "") -> AuditEvent:
     """Write one audit row; also used for a lifecycle's first state (from nothing)."""
     return AuditEvent.objects.create(
         actor=by if getattr(by, "is_authenticated", False) else None,

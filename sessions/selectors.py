@@ -44,11 +44,7 @@ def with_ordinals(queryset: QuerySet[Dialogue]) -> QuerySet[Dialogue]:
 
 
 def dialogue_ordinal(dialogue: Dialogue) -> int | None:
-    return (
-        with_ordinals(Dialogue.objects.filter(pk=dialogue.pk))
-        .values_list("ordinal", flat=True)
-        .first()
-    )
+    return with_ordinals(Dialogue.objects.filter(pk=dialogue.pk)).values_list("ordinal", flat=True).first()
 
 
 def _for_listing(queryset: QuerySet[Dialogue]) -> QuerySet[Dialogue]:

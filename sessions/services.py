@@ -82,11 +82,7 @@ def dialogue_save(*, dialogue: Dialogue, by: Any) -> Dialogue:
         record(dialogue, by=by, from_state="", to_state=dialogue.state, note=_("Scheduled."))
         return dialogue
     dialogue.full_clean()
-    details = [
-        f.name
-        for f in Dialogue._meta.concrete_fields
-        if f.name not in {"id", "state", "created_at"}
-    ]
+    details = [f.name for f in Dialogue._meta.concrete_fields if f.name not in {"id", "state", "created_at"}]
     dialogue.save(update_fields=details)
     return dialogue
 
@@ -101,9 +97,7 @@ def dialogue_open(*, dialogue: Dialogue, by: Any, note: str = "") -> Dialogue:
         dialogue.state == State.SCHEDULED
         and max(dialogue.applications_deadline, dialogue.comments_deadline) < now
     ):
-        raise ValidationError(
-            _("Both deadlines have passed: move them before opening the dialogue.")
-        )
+        raise ValidationError(_("Both deadlines have passed: move them before opening the dialogue."))
     transition(dialogue, to=State.OPEN, by=by, next_states=NEXT_STATES, note=note)
     return dialogue
 
@@ -153,9 +147,7 @@ def dialogues_close_past_deadlines(*, now: datetime.datetime | None = None) -> i
     ).select_related("session__working_group")
     for dialogue in due:
         try:
-            dialogue_close(
-                dialogue=dialogue, by=None, note=_("Closed automatically: both deadlines passed.")
-            )
+            dialogue_close(dialogue=dialogue, by=None, note=_("Closed automatically: both deadlines passed."))
         except ValidationError:
             continue  # someone else moved it meanwhile
         closed += 1

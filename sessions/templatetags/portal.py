@@ -1,6 +1,7 @@
 from django import template
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import npgettext
 
 from ..ordinals import ordinal_word
 
@@ -18,4 +19,18 @@ def dialogue_title(dialogue) -> str:
 
 @register.simple_tag
 def chair_heading(chairs) -> str:
-    return ngettext("Chair", "Co-Chairs", len(chairs))
+    return npgettext("heading", "Chair", "Co-Chairs", len(chairs))
+
+
+@register.simple_tag
+def day_range(first, last) -> str:
+    """ "4–5 May 2022", "30 April–2 May 2022", "30 December 2022–2 January 2023"."""
+    if first == last:
+        return date_format(first, "j F Y")
+    if (first.year, first.month) == (last.year, last.month):
+        start = date_format(first, "j")
+    elif first.year == last.year:
+        start = date_format(first, "j F")
+    else:
+        start = date_format(first, "j F Y")
+    return f"{start}–{date_format(last, 'j F Y')}"

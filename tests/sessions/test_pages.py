@@ -112,3 +112,18 @@ def test_dialogue_page_runs_fixed_number_of_queries(client, db, django_assert_ma
     with django_assert_max_num_queries(3):
         response = client.get(reverse("dialogue_detail", args=[dialogue.pk]))
     assert response.content.decode().count("<h3>") == items
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "shown"),
+    [
+        ("2022-05-04", "2022-05-05", "4–5 May 2022"),
+        ("2022-04-30", "2022-05-02", "30 April–2 May 2022"),
+        ("2022-12-30", "2023-01-02", "30 December 2022–2 January 2023"),
+    ],
+)
+def test_dialogue_page_gives_session_days_as_a_range(client, db, first, last, shown):
+    session = WorkingGroupSessionFactory(first_day=first, last_day=last)
+    dialogue = DialogueFactory(session=session, date=datetime.date.fromisoformat(last))
+    page = client.get(reverse("dialogue_detail", args=[dialogue.pk])).content.decode()
+    assert f", {shown}</dd>" in page
