@@ -1,14 +1,21 @@
-"""What every app's demo data shares: the upsert that keeps loading idempotent, and the
-demo's accounts, loaded only with DJANGO_DEMO_ACCOUNTS=1, never in production."""
+"""The demo: every app's demo data loaded in order, the upsert that keeps loading
+idempotent, and the demo's accounts, loaded only with DJANGO_DEMO_ACCOUNTS=1."""
 
+import importlib
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import models
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
 
 from .roles import SECRETARIAT_GROUP, sync_secretariat_group
+
+# Each app that has demo data keeps it in its own ``demo.py`` with a ``load()``; they
+# load in this order because later ones refer to rows of earlier ones.
+DEMO_MODULES = ["sessions.demo"]
 
 DEMO_PASSWORD = "dialogue-demo-2026"  # noqa: S105 (a demo login, printed by `make run`)
 
@@ -61,3 +68,20 @@ def load_accounts() -> list[tuple[str, str, str]]:
         upsert(EmailAddress, pk, user=user, email=email, verified=True, primary=True)
         logins.append((role, email, DEMO_PASSWORD))
     return logins
+
+
+@transaction.atomic
+def load(*, accounts: bool = False) -> list[tuple[str, str, str]]:
+    """Load every app's demo data (and the demo accounts when asked); return the logins."""
+    logins = load_accounts() if accounts else []
+    for name in DEMO_MODULES:
+        importlib.import_module(name).load()
+    _reset_sequences()
+    return logins
+
+
+def _reset_sequences() -> None:
+    """Rows inserted with explicit ids leave PostgreSQL's sequences behind; move them on."""
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+            cursor.execute(sql)

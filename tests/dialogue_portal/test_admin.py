@@ -6,8 +6,9 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from dialogue_portal.demo import load as load_demo
 from dialogue_portal.roles import SECRETARIAT_GROUP
-from sessions import demo, services
+from sessions import services
 from sessions.models import Dialogue
 from tests.factories import DialogueFactory, UserFactory
 
@@ -16,7 +17,7 @@ REGISTRY = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.l
 
 @pytest.fixture
 def every_model_has_a_row(db, secretariat):
-    demo.load()
+    load_demo()
     services.dialogue_schedule(
         by=secretariat,
         **{

@@ -6,14 +6,14 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from playwright.sync_api import expect
 
-from sessions import demo
+from dialogue_portal.demo import load as load_demo
 from tests.dialogue_portal.test_accounts import totp_code
 from tests.factories import SecretariatFactory
 
 
 @pytest.fixture
 def demo_calendar(transactional_db):
-    demo.load()
+    load_demo()
 
 
 def test_home_to_demo_dialogue_to_its_agenda(page, demo_calendar):

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from dialogue_portal.demo import load as load_demo
 from sessions import demo
 from sessions.models import Dialogue
 from tests.factories import (
@@ -20,7 +21,7 @@ def _session_ending(day: datetime.date):
 
 @pytest.fixture
 def demo_calendar(db):
-    demo.load()
+    load_demo()
 
 
 def test_home_lists_upcoming_and_past_dialogues(client, demo_calendar):
