@@ -1,9 +1,11 @@
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from dialogue_portal.admin_actions import transition_action
 
 from . import services
 from .models import (
@@ -109,7 +111,32 @@ class DialogueAdmin(admin.ModelAdmin):
     list_select_related = ["session__working_group"]
     readonly_fields = ["state"]
     inlines = [DialogueChairInline, AgendaItemInline]
-    actions = ["open_dialogues", "close_dialogues", "mark_held", "cancel_dialogues"]
+    actions = [
+        transition_action(
+            services.dialogue_open,
+            argument="dialogue",
+            description=_("Open for applications and comments"),
+            done=lambda n: ngettext("%d dialogue opened.", "%d dialogues opened.", n) % n,
+        ),
+        transition_action(
+            services.dialogue_close,
+            argument="dialogue",
+            description=_("Close for applications and comments"),
+            done=lambda n: ngettext("%d dialogue closed.", "%d dialogues closed.", n) % n,
+        ),
+        transition_action(
+            services.dialogue_mark_held,
+            argument="dialogue",
+            description=_("Mark as held"),
+            done=lambda n: ngettext("%d dialogue marked as held.", "%d dialogues marked as held.", n) % n,
+        ),
+        transition_action(
+            services.dialogue_cancel,
+            argument="dialogue",
+            description=_("Cancel"),
+            done=lambda n: ngettext("%d dialogue cancelled.", "%d dialogues cancelled.", n) % n,
+        ),
+    ]
 
     def get_queryset(self, request):
         return with_ordinals(super().get_queryset(request))
@@ -120,54 +147,6 @@ class DialogueAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.dialogue_save(dialogue=obj, by=request.user)
-
-    def _apply(self, request, queryset, service, done_message):
-        done = 0
-        for dialogue in queryset:
-            try:
-                service(dialogue=dialogue, by=request.user)
-            except ValidationError as exc:
-                self.message_user(request, f"{dialogue}: {' '.join(exc.messages)}", messages.ERROR)
-            else:
-                done += 1
-        if done:
-            self.message_user(request, done_message(done), messages.SUCCESS)
-
-    @admin.action(description=_("Open for applications and comments"), permissions=["change"])
-    def open_dialogues(self, request, queryset):
-        self._apply(
-            request,
-            queryset,
-            services.dialogue_open,
-            lambda n: ngettext("%d dialogue opened.", "%d dialogues opened.", n) % n,
-        )
-
-    @admin.action(description=_("Close for applications and comments"), permissions=["change"])
-    def close_dialogues(self, request, queryset):
-        self._apply(
-            request,
-            queryset,
-            services.dialogue_close,
-            lambda n: ngettext("%d dialogue closed.", "%d dialogues closed.", n) % n,
-        )
-
-    @admin.action(description=_("Mark as held"), permissions=["change"])
-    def mark_held(self, request, queryset):
-        self._apply(
-            request,
-            queryset,
-            services.dialogue_mark_held,
-            lambda n: ngettext("%d dialogue marked as held.", "%d dialogues marked as held.", n) % n,
-        )
-
-    @admin.action(description=_("Cancel"), permissions=["change"])
-    def cancel_dialogues(self, request, queryset):
-        self._apply(
-            request,
-            queryset,
-            services.dialogue_cancel,
-            lambda n: ngettext("%d dialogue cancelled.", "%d dialogues cancelled.", n) % n,
-        )
 
 
 @admin.register(DialogueChair)

@@ -7,6 +7,7 @@ every table as it was. The upcoming dialogue is dated from today.
 import datetime
 import zoneinfo
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from dialogue_portal.demo import CHAIR_ID, upsert
@@ -67,52 +68,46 @@ def _vienna(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime
 def load(today: datetime.date | None = None) -> None:
     today = today or timezone.localdate()
     for pk, name, prefix, slug in WORKING_GROUPS:
-        upsert(WorkingGroup, pk, **{"name": name, "symbol_prefix": prefix, "slug": slug})
+        upsert(WorkingGroup, pk, name=name, symbol_prefix=prefix, slug=slug)
 
     # The ninth session of the Working Group on Firearms, and the first constructive dialogue.
     upsert(
         WorkingGroupSession,
         1,
-        **{
-            "working_group_id": FIREARMS,
-            "number": 9,
-            "first_day": datetime.date(2022, 5, 4),
-            "last_day": datetime.date(2022, 5, 5),
-            "venue": "Vienna International Centre",
-        },
+        working_group_id=FIREARMS,
+        number=9,
+        first_day=datetime.date(2022, 5, 4),
+        last_day=datetime.date(2022, 5, 5),
+        venue="Vienna International Centre",
     )
     first_day = datetime.date(2022, 5, 6)
     upsert(
         Dialogue,
         FIRST_DIALOGUE_ID,
-        **{
-            "session_id": 1,
-            "date": first_day,
-            "start_time": datetime.time(10, 0),
-            "end_time": datetime.time(13, 0),
-            "time_zone": "Europe/Vienna",
-            "venue": "Vienna International Centre",
-            "room": "Boardroom D",
-            "format": Dialogue.Format.HYBRID,
-            "meeting_link": "",
-            "applications_deadline": _vienna(datetime.date(2022, 4, 8), 23, 59),
-            "comments_deadline": _vienna(datetime.date(2022, 4, 22), 23, 59),
-            "state": Dialogue.State.HELD,
-        },
+        session_id=1,
+        date=first_day,
+        start_time=datetime.time(10, 0),
+        end_time=datetime.time(13, 0),
+        time_zone="Europe/Vienna",
+        venue="Vienna International Centre",
+        room="Boardroom D",
+        format=Dialogue.Format.HYBRID,
+        meeting_link="",
+        applications_deadline=_vienna(datetime.date(2022, 4, 8), 23, 59),
+        comments_deadline=_vienna(datetime.date(2022, 4, 22), 23, 59),
+        state=Dialogue.State.HELD,
     )
     upsert(
         DialogueChair,
         1,
-        **{
-            "dialogue_id": FIRST_DIALOGUE_ID,
-            "order": 1,
-            "honorific": DialogueChair.Honorific.MR,
-            "name": "Alejandro Celorio Alcántara",
-            "title": "Legal Advisor to the Ministry of Foreign Affairs",
-            "country": "MX",
-            "role": "the Chair of the Working Group",
-            "user": None,
-        },
+        dialogue_id=FIRST_DIALOGUE_ID,
+        order=1,
+        honorific=DialogueChair.Honorific.MR,
+        name="Alejandro Celorio Alcántara",
+        title="Legal Advisor to the Ministry of Foreign Affairs",
+        country="MX",
+        role="the Chair of the Working Group",
+        user=None,
     )
 
     # A coming session of the Working Group on the Smuggling of Migrants, and its dialogue.
@@ -121,48 +116,40 @@ def load(today: datetime.date | None = None) -> None:
     upsert(
         WorkingGroupSession,
         2,
-        **{
-            "working_group_id": SMUGGLING,
-            "number": 11,
-            "first_day": session_start,
-            "last_day": dialogue_day,
-            "venue": "Vienna International Centre",
-        },
+        working_group_id=SMUGGLING,
+        number=11,
+        first_day=session_start,
+        last_day=dialogue_day,
+        venue="Vienna International Centre",
     )
     upsert(
         Dialogue,
         UPCOMING_DIALOGUE_ID,
-        **{
-            "session_id": 2,
-            "date": dialogue_day,
-            "start_time": datetime.time(15, 0),
-            "end_time": datetime.time(18, 0),
-            "time_zone": "Europe/Vienna",
-            "venue": "Vienna International Centre",
-            "room": "Conference Room M3",
-            "format": Dialogue.Format.HYBRID,
-            "meeting_link": "https://meet.example.org/untoc-dialogue-som",
-            "applications_deadline": _vienna(dialogue_day - datetime.timedelta(days=14), 23, 59),
-            "comments_deadline": _vienna(dialogue_day - datetime.timedelta(days=7), 23, 59),
-            "state": Dialogue.State.OPEN,
-        },
+        session_id=2,
+        date=dialogue_day,
+        start_time=datetime.time(15, 0),
+        end_time=datetime.time(18, 0),
+        time_zone="Europe/Vienna",
+        venue="Vienna International Centre",
+        room="Conference Room M3",
+        format=Dialogue.Format.HYBRID,
+        meeting_link="https://meet.example.org/untoc-dialogue-som",
+        applications_deadline=_vienna(dialogue_day - datetime.timedelta(days=14), 23, 59),
+        comments_deadline=_vienna(dialogue_day - datetime.timedelta(days=7), 23, 59),
+        state=Dialogue.State.OPEN,
     )
-    from django.contrib.auth import get_user_model
-
     chair_user = get_user_model().objects.filter(pk=CHAIR_ID).first()
     upsert(
         DialogueChair,
         2,
-        **{
-            "dialogue_id": UPCOMING_DIALOGUE_ID,
-            "order": 1,
-            "honorific": DialogueChair.Honorific.MS,
-            "name": "Carmen Valdés Ortega",
-            "title": "Director of Migration Affairs, Ministry of Foreign Affairs",
-            "country": "CL",
-            "role": "the Chair of the Working Group",
-            "user": chair_user,
-        },
+        dialogue_id=UPCOMING_DIALOGUE_ID,
+        order=1,
+        honorific=DialogueChair.Honorific.MS,
+        name="Carmen Valdés Ortega",
+        title="Director of Migration Affairs, Ministry of Foreign Affairs",
+        country="CL",
+        role="the Chair of the Working Group",
+        user=chair_user,
     )
 
     for rows, dialogue_id in (
@@ -173,11 +160,9 @@ def load(today: datetime.date | None = None) -> None:
             upsert(
                 AgendaItem,
                 pk,
-                **{
-                    "dialogue_id": dialogue_id,
-                    "number": number,
-                    "title": title,
-                    "description": description,
-                    "cluster": cluster,
-                },
+                dialogue_id=dialogue_id,
+                number=number,
+                title=title,
+                description=description,
+                cluster=cluster,
             )

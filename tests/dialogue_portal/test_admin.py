@@ -90,7 +90,7 @@ def test_admin_action_opens_dialogue_through_service(secretariat_client, secreta
     dialogue = DialogueFactory()
     response = secretariat_client.post(
         _url(Dialogue, "changelist"),
-        {"action": "open_dialogues", "_selected_action": [dialogue.pk]},
+        {"action": "dialogue_open", "_selected_action": [dialogue.pk]},
         follow=True,
     )
     dialogue.refresh_from_db()
@@ -107,7 +107,7 @@ def test_admin_action_refuses_illegal_move_with_message(secretariat_client):
     dialogue = DialogueFactory(state=Dialogue.State.HELD)
     response = secretariat_client.post(
         _url(Dialogue, "changelist"),
-        {"action": "open_dialogues", "_selected_action": [dialogue.pk]},
+        {"action": "dialogue_open", "_selected_action": [dialogue.pk]},
         follow=True,
     )
     dialogue.refresh_from_db()
