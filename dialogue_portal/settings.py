@@ -195,6 +195,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sessions.close_dialogues_past_deadlines",
         "schedule": crontab(minute="*/15"),
     },
+    # Silence is consent: admit circulated requests once the deadline for objections passed.
+    "admit-accreditations-after-silence": {
+        "task": "stakeholders.admit_after_silence",
+        "schedule": crontab(hour=0, minute=30),
+    },
 }
 
 # --- Security -----------------------------------------------------------------------
@@ -239,3 +244,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Stakeholders -------------------------------------------------------------------
+
+# The non-objection procedure: States parties have at least this many days to object.
+ACCREDITATION_OBJECTION_DAYS = 30
+# Hosts where many organisations have pages side by side: a website there never
+# identifies an organisation, so it never counts as a duplicate.
+SHARED_WEB_HOSTS = frozenset(
+    {
+        "facebook.com", "instagram.com", "x.com", "twitter.com", "linkedin.com", "youtube.com",
+        "tiktok.com", "vk.com", "t.me", "telegram.org", "wa.me", "whatsapp.com",
+        "blogspot.com", "blogger.com", "wordpress.com", "medium.com", "substack.com",
+        "tumblr.com", "wixsite.com", "wix.com", "weebly.com", "squarespace.com", "github.io",
+        "gitlab.io", "google.com", "sites.google.com", "linktr.ee", "about.me", "canva.site",
+    }
+)  # fmt: skip

@@ -8,6 +8,18 @@ from django.contrib.auth.models import Group
 
 from dialogue_portal.roles import SECRETARIAT_GROUP
 from sessions.models import AgendaItem, Dialogue, DialogueChair, WorkingGroup, WorkingGroupSession
+from stakeholders.matching import fold_name, registered_domain
+from stakeholders.models import (
+    Accreditation,
+    Category,
+    CirculationList,
+    EcosocStatus,
+    FocalPoint,
+    Invitation,
+    JoinRequest,
+    Organisation,
+    Representative,
+)
 
 VIENNA = zoneinfo.ZoneInfo("Europe/Vienna")
 PASSWORD = "correct-horse-battery"
@@ -95,3 +107,90 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
     dialogue = factory.SubFactory(DialogueFactory)
     number = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"Agenda item {n + 1}")
+
+
+# --- Stakeholders -----------------------------------------------------------------------
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    """A registered organisation (no accreditation yet), with its name and domain keys set."""
+
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Civil Society Network {n}")
+    acronym = factory.Sequence(lambda n: f"CSN{n}")
+    category = Category.NGO
+    country = "KE"
+    ecosoc_status = EcosocStatus.NONE
+    website = factory.Sequence(lambda n: f"https://www.csn{n}.example.org/")
+    postal_address = "1 Example Street, Nairobi"
+    description = "Research and advocacy against firearms trafficking."
+    name_key = factory.LazyAttribute(lambda o: fold_name(o.name))
+    website_domain = factory.LazyAttribute(lambda o: registered_domain(o.website))
+
+
+class FocalPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FocalPoint
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class RepresentativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Representative
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Representative Person {n}")
+    title = "Programme Officer"
+    email = factory.Sequence(lambda n: f"rep{n}@ngo.example.org")
+
+
+class AccreditationFactory(factory.django.DjangoModelFactory):
+    """An accreditation in any state; ``circulated``/``objected`` get a circulation list."""
+
+    class Meta:
+        model = Accreditation
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    state = Accreditation.State.SUBMITTED
+    circulation_list = factory.Maybe(
+        factory.LazyAttribute(lambda a: a.state in ("circulated", "objected")),
+        yes_declaration=factory.SubFactory("tests.factories.CirculationListFactory"),
+        no_declaration=None,
+    )
+
+
+class CirculationListFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CirculationList
+
+    reference = factory.Sequence(lambda n: f"NOP/2030/{n + 1}")
+    circulated_on = datetime.date(2030, 1, 10)
+    deadline = datetime.date(2030, 2, 10)
+
+
+class JoinRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = JoinRequest
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@ngo.example.org")
+    invited_by = factory.SubFactory(UserFactory)
+
+
+def admitted_organisation(**fields) -> Organisation:
+    """An organisation with an admitted accreditation."""
+    organisation = OrganisationFactory(**fields)
+    AccreditationFactory(organisation=organisation, state=Accreditation.State.ADMITTED)
+    return organisation

@@ -1,0 +1,100 @@
+"""Who may see and do what with organisations and accreditation: decided here only.
+
+Private pages fetch through these functions, which answer 404 (never 403) to anyone
+who is not a focal point of the organisation, so that a URL tells nothing about what
+exists behind it.
+"""
+
+from functools import wraps
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from dialogue_portal.roles import is_secretariat
+
+from .models import Accreditation, CirculationList, Invitation, JoinRequest, Organisation, Representative
+
+
+def is_focal_point(user, organisation: Organisation) -> bool:
+    return bool(user.is_authenticated and organisation.focal_points.filter(user=user).exists())
+
+
+def get_organisation_for_focal_point(user, pk: int) -> Organisation:
+    """The organisation if ``user`` is one of its focal points, else 404."""
+    if not user.is_authenticated:
+        raise Http404
+    return get_object_or_404(Organisation.objects.for_focal_point(user), pk=pk)
+
+
+def get_representative_for_focal_point(user, organisation_pk: int, pk: int) -> Representative:
+    organisation = get_organisation_for_focal_point(user, organisation_pk)
+    return get_object_or_404(organisation.representatives, pk=pk)
+
+
+def get_join_request_for_decider(user, organisation_pk: int, pk: int) -> JoinRequest:
+    """A pending join request, for a focal point of its organisation or the secretariat."""
+    if is_secretariat(user):
+        organisation = get_object_or_404(Organisation, pk=organisation_pk)
+    else:
+        organisation = get_organisation_for_focal_point(user, organisation_pk)
+    return get_object_or_404(
+        JoinRequest.objects.select_related("user", "organisation"),
+        organisation=organisation,
+        pk=pk,
+        state=JoinRequest.State.PENDING,
+    )
+
+
+def get_invitation_for_user(user, token: str) -> Invitation:
+    """An open invitation addressed to one of the user's verified e-mail addresses, else 404."""
+    if not user.is_authenticated:
+        raise Http404
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("organisation", "invited_by"), token=token, accepted_at__isnull=True
+    )
+    addresses = {
+        address.lower()
+        for address in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    }
+    if invitation.email.lower() not in addresses:
+        raise Http404
+    return invitation
+
+
+def get_organisation_to_join(pk: int) -> Organisation:
+    """Any registered organisation: the duplicate refusal links here, naming it already."""
+    return get_object_or_404(Organisation, pk=pk)
+
+
+def get_admitted_organisation(pk: int) -> Organisation:
+    return get_object_or_404(Organisation.objects.admitted(), pk=pk)
+
+
+# --- The secretariat ------------------------------------------------------------------
+
+
+def secretariat_required(view):
+    """Staff pages: the login page for visitors, 404 for signed-in users who are not staff."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not is_secretariat(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def get_accreditation_for_secretariat(user, pk: int) -> Accreditation:
+    if not is_secretariat(user):
+        raise Http404
+    return get_object_or_404(Accreditation.objects.select_related("organisation", "circulation_list"), pk=pk)
+
+
+def get_circulation_list_for_secretariat(user, pk: int) -> CirculationList:
+    if not is_secretariat(user):
+        raise Http404
+    return get_object_or_404(CirculationList, pk=pk)

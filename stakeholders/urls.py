@@ -1,0 +1,68 @@
+from django.urls import path
+
+from .views import focal, public, staff
+
+app_name = "stakeholders"
+
+urlpatterns = [
+    # The public directory of admitted organisations.
+    path("organisations/", public.directory, name="directory"),
+    # Focal points: their own organisations.
+    path("organisations/register/", focal.register, name="register"),
+    path("organisations/<int:pk>/join/", focal.join, name="join"),
+    path("invitations/<str:token>/", focal.invitation_accept, name="invitation_accept"),
+    path("my/organisations/", focal.my_organisations, name="mine"),
+    path("my/organisations/<int:pk>/", focal.manage, name="manage"),
+    path("my/organisations/<int:pk>/edit/", focal.edit, name="edit"),
+    path(
+        "my/organisations/<int:pk>/representatives/add/", focal.representative_add, name="representative_add"
+    ),
+    path(
+        "my/organisations/<int:pk>/representatives/<int:representative_pk>/edit/",
+        focal.representative_edit,
+        name="representative_edit",
+    ),
+    path(
+        "my/organisations/<int:pk>/representatives/<int:representative_pk>/remove/",
+        focal.representative_remove,
+        name="representative_remove",
+    ),
+    path(
+        "my/organisations/<int:pk>/accreditation/request/",
+        focal.accreditation_request,
+        name="accreditation_request",
+    ),
+    path(
+        "my/organisations/<int:pk>/accreditation/resubmit/",
+        focal.accreditation_resubmit,
+        name="accreditation_resubmit",
+    ),
+    path(
+        "my/organisations/<int:pk>/accreditation/withdraw/",
+        focal.accreditation_withdraw,
+        name="accreditation_withdraw",
+    ),
+    path(
+        "my/organisations/<int:pk>/join-requests/<int:request_pk>/decide/",
+        focal.join_request_decide,
+        name="join_request_decide",
+    ),
+    path("my/organisations/<int:pk>/invite/", focal.invite, name="invite"),
+    path("my/organisations/<int:pk>/leave/", focal.leave, name="leave"),
+    # The secretariat.
+    path("staff/accreditations/", staff.queue, name="staff_queue"),
+    path("staff/accreditations/<int:pk>/", staff.accreditation_detail, name="staff_accreditation"),
+    path(
+        "staff/accreditations/<int:pk>/<slug:action>/",
+        staff.accreditation_action,
+        name="staff_accreditation_action",
+    ),
+    path("staff/circulation-lists/", staff.circulation_lists, name="staff_circulation_lists"),
+    path("staff/circulation-lists/<int:pk>/", staff.circulation_list_detail, name="staff_circulation_list"),
+    path(
+        "staff/circulation-lists/<int:pk>/csv/", staff.circulation_list_csv, name="staff_circulation_list_csv"
+    ),
+    path(
+        "staff/circulation-lists/<int:pk>/pdf/", staff.circulation_list_pdf, name="staff_circulation_list_pdf"
+    ),
+]
