@@ -15,7 +15,7 @@ from .roles import SECRETARIAT_GROUP, sync_secretariat_group
 
 # Each app that has demo data keeps it in its own ``demo.py`` with a ``load()``; they
 # load in this order because later ones refer to rows of earlier ones.
-DEMO_MODULES = ["sessions.demo"]
+DEMO_MODULES = ["sessions.demo", "stakeholders.demo"]
 
 DEMO_PASSWORD = "dialogue-demo-2026"  # noqa: S105 (a demo login, printed by `make run`)
 

@@ -29,7 +29,15 @@ EXTRA_PERMISSIONS = [
 
 
 def is_secretariat(user: AbstractBaseUser | AnonymousUser) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
+    """A staff user in the Secretariat group (or a superuser): staff alone is not enough."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    if user.is_superuser:
+        return True
+    # Kept on the user object: the middleware and the page may both ask in one request.
+    if not hasattr(user, "_is_secretariat"):
+        user._is_secretariat = user.groups.filter(name=SECRETARIAT_GROUP).exists()
+    return user._is_secretariat
 
 
 def secretariat_permissions():

@@ -50,7 +50,7 @@ def transition(
     name = instance._meta.verbose_name
     if to not in next_states.get(current, frozenset()):
         raise TransitionNotAllowed(
-            _("A %(name)s cannot go from “%(from)s” to “%(to)s”.")
+            _("This %(name)s cannot go from “%(from)s” to “%(to)s”.")
             % {
                 "name": name,
                 "from": _label(instance, field, current),

@@ -39,6 +39,11 @@ def registered_domain(url: str) -> str:
     if not host:
         return ""
     try:
+        # "fundación.example" and its encoded form "xn--fundacin-…" are one domain.
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return ""
+    try:
         ipaddress.ip_address(host)
     except ValueError:
         domain = _suffix_list().privatesuffix(host) or host

@@ -47,7 +47,8 @@ class Organisation(models.Model):
         help_text=_("A short description of the organisation's work on the topics of the Convention."),
     )
     # What duplicates are recognised by; derived from name and website by the services.
-    name_key = models.CharField(max_length=300, unique=True, editable=False)
+    # Folding may lengthen a name ("ß" → "ss", "ﬃ" → "ffi"): room for three times its length.
+    name_key = models.CharField(max_length=900, unique=True, editable=False)
     website_domain = models.CharField(max_length=253, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
 

@@ -166,17 +166,22 @@ def join_request_create(*, organisation: Organisation, user: Any, message: str =
     ).first()
     if pending:
         return pending
-    join_request = JoinRequest.objects.create(organisation=organisation, user=user, message=message)
+    try:
+        with transaction.atomic():
+            join_request = JoinRequest.objects.create(organisation=organisation, user=user, message=message)
+    except IntegrityError:  # asked twice at the same moment: the other request stands
+        return JoinRequest.objects.get(organisation=organisation, user=user, state=JoinRequest.State.PENDING)
     record(join_request, by=user, from_state="", to_state=join_request.state)
+    context = {"organisation": organisation.name, "requester": user.email, "message": message}
     send_templated(
         "stakeholders/email/join_request_received",
-        _focal_point_emails(organisation) + _secretariat_emails(),
-        {
-            "organisation": organisation.name,
-            "requester": user.email,
-            "message": message,
-            "url": _url("stakeholders:manage", organisation.pk),
-        },
+        _focal_point_emails(organisation),
+        {**context, "url": _url("stakeholders:manage", organisation.pk)},
+    )
+    send_templated(
+        "stakeholders/email/join_request_received",
+        _secretariat_emails(),
+        {**context, "url": _url("admin:stakeholders_joinrequest_change", join_request.pk)},
     )
     return join_request
 
@@ -212,7 +217,8 @@ def invitation_create(
 ) -> Invitation:
     """Invite a person, by e-mail, to manage the organisation too (or instead, with ``hand_over``).
 
-    Side effects: one Invitation row; e-mail to the invitee with the link to accept.
+    Side effects: one Invitation row (replacing an open one to the same address); e-mail
+    to the invitee with the link to accept.
     """
     if organisation.focal_points.filter(user__email__iexact=email).exists():
         raise ValidationError({"email": [_("This person is already a focal point of the organisation.")]})
@@ -254,7 +260,7 @@ def invitation_accept(*, invitation: Invitation, user: Any) -> FocalPoint:
 def focal_point_leave(*, organisation: Organisation, user: Any) -> None:
     """Stop being a focal point. Refused for the last one: an organisation always has one.
 
-    Side effects: one FocalPoint row deleted.
+    Side effects: one FocalPoint row deleted; the open invitations they sent deleted.
     """
     # Lock the organisation so that two focal points leaving at once cannot both go.
     Organisation.objects.select_for_update().get(pk=organisation.pk)
@@ -269,6 +275,8 @@ def focal_point_leave(*, organisation: Organisation, user: Any) -> None:
             )
         )
     focal_points.filter(user=user).delete()
+    # A former focal point's open invitations would still let people in: they go too.
+    Invitation.objects.filter(organisation=organisation, invited_by=user, accepted_at__isnull=True).delete()
 
 
 # --- Representatives ------------------------------------------------------------------
@@ -357,7 +365,13 @@ def accreditation_resubmit(*, accreditation: Accreditation, by: Any) -> Accredit
 
     Side effects: state ``submitted``, one audit row, e-mail to the focal points and the secretariat.
     """
-    _move(accreditation, to=State.SUBMITTED, by=by, note=_("Corrected and resubmitted."))
+    _move(
+        accreditation,
+        to=State.SUBMITTED,
+        by=by,
+        note=_("Corrected and resubmitted."),
+        changes={"message": ""},
+    )
     send_templated(
         "stakeholders/email/accreditation_received",
         _secretariat_emails(),
@@ -449,12 +463,40 @@ def accreditation_withdraw(*, accreditation: Accreditation, by: Any) -> Accredit
 
 @transaction.atomic
 def accreditation_circulate(
-    *, accreditation: Accreditation, circulation_list: CirculationList, by: Any
+    *,
+    accreditation: Accreditation,
+    circulation_list: CirculationList,
+    by: Any,
+    today: datetime.date | None = None,
+    _new_list: bool = False,
 ) -> Accreditation:
     """Put a submitted request on a circulation list to the States parties.
 
+    A list whose deadline has passed takes no more requests, and one added after the
+    list went out must still leave the States parties the whole period to object.
     Side effects: state ``circulated``, one audit row, e-mail to the focal points with the deadline.
     """
+    if not _new_list:
+        today = today or timezone.localdate()
+        earliest = max(today, circulation_list.circulated_on) + datetime.timedelta(
+            days=settings.ACCREDITATION_OBJECTION_DAYS
+        )
+        if circulation_list.deadline < earliest:
+            raise ValidationError(
+                {
+                    "circulation_list": [
+                        _(
+                            "The deadline of %(reference)s (%(deadline)s) leaves the States parties less "
+                            "than %(days)d days to object: put the request on a new list."
+                        )
+                        % {
+                            "reference": circulation_list.reference,
+                            "deadline": date_format(circulation_list.deadline, "j F Y"),
+                            "days": settings.ACCREDITATION_OBJECTION_DAYS,
+                        }
+                    ]
+                }
+            )
     return _move(
         accreditation,
         to=State.CIRCULATED,
@@ -495,9 +537,17 @@ def circulation_list_create(
         reference=reference, circulated_on=circulated_on, deadline=deadline, created_by=by
     )
     circulation_list.full_clean()
-    circulation_list.save()
+    try:
+        with transaction.atomic():
+            circulation_list.save()
+    except IntegrityError:  # the same reference, created by someone else at the same moment
+        raise ValidationError(
+            {"reference": [_("A circulation list with this reference already exists.")]}
+        ) from None
     for accreditation in accreditations:
-        accreditation_circulate(accreditation=accreditation, circulation_list=circulation_list, by=by)
+        accreditation_circulate(
+            accreditation=accreditation, circulation_list=circulation_list, by=by, _new_list=True
+        )
     return circulation_list
 
 
@@ -523,6 +573,15 @@ def objection_record(
             raise TransitionNotAllowed(
                 _("Only a circulated request can be objected to; this one is %(state)s.")
                 % {"state": accreditation.get_state_display()}
+            )
+        if made_on < accreditation.circulation_list.circulated_on:
+            raise ValidationError(
+                {
+                    "made_on": [
+                        _("The request was circulated on %(day)s: an objection cannot be earlier.")
+                        % {"day": date_format(accreditation.circulation_list.circulated_on, "j F Y")}
+                    ]
+                }
             )
         if made_on > accreditation.circulation_list.deadline:
             raise ValidationError(

@@ -43,6 +43,22 @@ def secretariat_client(client, secretariat):
 # --- Real services --------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def _tasks_in_process(request):
+    """Tasks (the e-mails above all) run in the test's process on both CI passes, so the
+    outbox shows them; only tests with the ``celery_worker`` fixture send them through
+    the broker, to a real worker. Without a worker they would wait in the queue unseen."""
+    if "celery_worker" in request.fixturenames:
+        yield
+        return
+    from dialogue_portal.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
 @pytest.fixture
 def celery_worker(transactional_db):
     """A real Celery worker, in a thread, consuming the configured broker's queues.

@@ -123,7 +123,8 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     category = Category.NGO
     country = "KE"
     ecosoc_status = EcosocStatus.NONE
-    website = factory.Sequence(lambda n: f"https://www.csn{n}.example.org/")
+    # Each its own registered domain: every subdomain of example.org would be one.
+    website = factory.Sequence(lambda n: f"https://www.csn{n}.example/")
     postal_address = "1 Example Street, Nairobi"
     description = "Research and advocacy against firearms trafficking."
     name_key = factory.LazyAttribute(lambda o: fold_name(o.name))

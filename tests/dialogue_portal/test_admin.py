@@ -35,6 +35,32 @@ def every_model_has_a_row(db, secretariat):
     TOTP.activate(UserFactory(), generate_totp_secret())
     Group.objects.get(name=SECRETARIAT_GROUP)
 
+    # One row of each stakeholders model, made the way the portal makes them where it can.
+    import datetime
+
+    from stakeholders import services as stakeholder_services
+    from stakeholders.models import Accreditation
+    from tests.factories import (
+        AccreditationFactory,
+        FocalPointFactory,
+        InvitationFactory,
+        JoinRequestFactory,
+        RepresentativeFactory,
+    )
+
+    focal_point = FocalPointFactory()
+    organisation = focal_point.organisation
+    RepresentativeFactory(organisation=organisation)
+    JoinRequestFactory(organisation=organisation)
+    InvitationFactory(organisation=organisation, invited_by=focal_point.user)
+    circulated = AccreditationFactory(organisation=organisation, state=Accreditation.State.CIRCULATED)
+    stakeholder_services.objection_record(
+        by=secretariat,
+        state_party="FR",
+        made_on=circulated.circulation_list.circulated_on + datetime.timedelta(days=3),
+        accreditation=circulated,
+    )
+
 
 def _url(model, name, *args):
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{name}", args=args)

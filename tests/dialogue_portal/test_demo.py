@@ -85,3 +85,30 @@ def test_load_demo_leaves_sequences_usable(db):
     # A new row after the fixed ids must not collide with them (PostgreSQL sequences).
     group = WorkingGroup.objects.create(name="Working Group X", symbol_prefix="X/1", slug="x")
     assert group.pk > 5
+
+
+def test_load_demo_admits_43_organisations_as_the_reference_counts_them(db, demo_accounts):
+    from collections import Counter
+
+    from dialogue_portal.models import AuditEvent
+    from stakeholders.models import Accreditation, CirculationList, FocalPoint, Organisation
+
+    call_command("load_demo", stdout=io.StringIO())
+    admitted = Organisation.objects.admitted()
+    assert Counter(admitted.values_list("category", flat=True)) == {
+        "ngo": 32,
+        "academia": 7,
+        "private_sector": 4,
+    }
+    assert Organisation.objects.count() == 43
+    # A few went through the non-objection procedure, with their history.
+    circulated = Accreditation.objects.filter(circulation_list=CirculationList.objects.get())
+    assert 3 <= circulated.count() < 10
+    history = AuditEvent.objects.for_object(circulated.first()).order_by("created_at")
+    assert [(e.from_state, e.to_state) for e in history] == [
+        ("", "submitted"),
+        ("submitted", "circulated"),
+        ("circulated", "admitted"),
+    ]
+    focal_point = FocalPoint.objects.get(user__email="focal.point@example.org")
+    assert focal_point.organisation in admitted

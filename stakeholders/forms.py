@@ -1,0 +1,75 @@
+"""Forms of the organisation pages. They parse and check input; the services change state."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organisation, Representative
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "acronym",
+            "category",
+            "country",
+            "ecosoc_status",
+            "website",
+            "postal_address",
+            "description",
+        ]
+        widgets = {
+            "postal_address": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 6}),
+        }
+        help_texts = {
+            "website": _("The organisation's own website, if it has one."),
+        }
+
+
+class RepresentativeForm(forms.ModelForm):
+    """A representative of ``instance.organisation`` (set by the view before binding)."""
+
+    class Meta:
+        model = Representative
+        fields = ["name", "title", "email", "gender"]
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        # The database constraint says the same; checked here so the error sits next to the field.
+        others = Representative.objects.filter(
+            organisation_id=self.instance.organisation_id, email__iexact=email
+        ).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("This person is already a representative of the organisation."))
+        return email
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail"),
+        help_text=_("They sign in, or sign up, with this address to accept the invitation."),
+    )
+    hand_over = forms.BooleanField(
+        label=_("Hand over: I stop managing the organisation once they accept"),
+        required=False,
+    )
+
+
+class JoinRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the focal points (optional)"),
+        help_text=_("For example, your role in the organisation."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=2000,
+    )
+
+
+class JoinRequestDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("decline", _("Decline"))])
+
+
+class ConfirmForm(forms.Form):
+    """No fields: a confirmation button, and a place for the service's refusal."""

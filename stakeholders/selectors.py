@@ -1,0 +1,98 @@
+"""Reads of organisations and accreditation, with the joins each page needs chosen here."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from dialogue_portal.models import AuditEvent
+
+from .models import Accreditation, CirculationList, FocalPoint, Objection, Organisation
+
+State = Accreditation.State
+
+# What the secretariat has to act on: new requests, and objected ones awaiting the
+# Conference's decision. Circulated ones wait for their deadline, returned ones for
+# the organisation.
+NEEDING_ACTION = (State.SUBMITTED, State.OBJECTED)
+
+
+def accreditation_queue(
+    *,
+    states: Iterable[str] = NEEDING_ACTION,
+    category: str = "",
+    country: str = "",
+    ecosoc_status: str = "",
+) -> QuerySet[Accreditation]:
+    """The staff queue: one query whatever the number of rows, oldest request first."""
+    queryset = Accreditation.objects.select_related("organisation", "circulation_list")
+    states = list(states)
+    if states:
+        queryset = queryset.filter(state__in=states)
+    if category:
+        queryset = queryset.filter(organisation__category=category)
+    if country:
+        queryset = queryset.filter(organisation__country=country)
+    if ecosoc_status:
+        queryset = queryset.filter(organisation__ecosoc_status=ecosoc_status)
+    return queryset.order_by("submitted_at", "id")
+
+
+def accreditations_to_circulate() -> QuerySet[Accreditation]:
+    """Submitted requests: the ones that may be put on a circulation list."""
+    return (
+        Accreditation.objects.filter(state=State.SUBMITTED)
+        .select_related("organisation")
+        .order_by("organisation__name", "id")
+    )
+
+
+def circulation_lists_open(*, today: datetime.date) -> QuerySet[CirculationList]:
+    """Lists whose deadline for objections (inclusive) has not passed."""
+    return CirculationList.objects.filter(deadline__gte=today).order_by("deadline", "reference")
+
+
+def circulation_lists_overview() -> QuerySet[CirculationList]:
+    return CirculationList.objects.annotate(request_count=Count("accreditations")).order_by(
+        "-circulated_on", "-id"
+    )
+
+
+def circulation_list_rows(*, circulation_list: CirculationList) -> QuerySet[Accreditation]:
+    """The requests on a list, by organisation name: the rows of its page, CSV and PDF annex."""
+    return (
+        circulation_list.accreditations.select_related("organisation")
+        .order_by("organisation__name", "id")
+        .all()
+    )
+
+
+def accreditation_for_review(*, accreditation: Accreditation) -> Organisation:
+    """The organisation behind a request, with its focal points and representatives loaded."""
+    return (
+        Organisation.objects.prefetch_related(
+            Prefetch(
+                "focal_points",
+                queryset=FocalPoint.objects.select_related("user").order_by("since", "id"),
+            ),
+            "representatives",
+        )
+        .filter(pk=accreditation.organisation_id)
+        .get()
+    )
+
+
+def accreditation_history(*, accreditation: Accreditation) -> list[AuditEvent]:
+    """The request's audit rows, oldest first, each with the labels of its states."""
+    labels = dict(State.choices)
+    events = list(
+        AuditEvent.objects.for_object(accreditation).select_related("actor").order_by("created_at", "id")
+    )
+    for event in events:
+        event.from_label = labels.get(event.from_state, event.from_state)
+        event.to_label = labels.get(event.to_state, event.to_state)
+    return events
+
+
+def accreditation_objections(*, accreditation: Accreditation) -> QuerySet[Objection]:
+    return accreditation.objections.select_related("recorded_by").order_by("made_on", "id")
