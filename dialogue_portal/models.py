@@ -48,3 +48,21 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_repr}: {self.from_state or '∅'} → {self.to_state}"
+
+
+class Lock(models.Model):
+    """A named row to serialise a check-then-write across transactions.
+
+    ``dialogue_portal.locks.hold(name)`` updates the row first thing in the transaction:
+    PostgreSQL then holds its row lock, and SQLite its write lock, until the commit.
+    """
+
+    name = models.CharField(max_length=200, primary_key=True)
+    taken = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("lock")
+        verbose_name_plural = _("locks")
+
+    def __str__(self) -> str:
+        return self.name

@@ -5,8 +5,12 @@ with the portal's models after every migrate: it may manage everything of the po
 own apps, read (never write) the audit log, and the few account permissions below.
 """
 
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q
+from django.http import Http404
 
 SECRETARIAT_GROUP = "Secretariat"
 PORTAL_APP_LABELS = (
@@ -61,3 +65,16 @@ def sync_secretariat_group(**kwargs) -> None:
 
     group, _ = Group.objects.get_or_create(name=SECRETARIAT_GROUP)
     group.permissions.set(secretariat_permissions())
+
+
+def secretariat_required(view):
+    """Staff pages: the login page for visitors, 404 for signed-in users who are not staff."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not is_secretariat(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -138,7 +138,16 @@ class Dialogue(models.Model):
     )
     applications_deadline = models.DateTimeField(_("deadline for applications"))
     comments_deadline = models.DateTimeField(_("deadline for written comments"))
+    max_representatives = models.PositiveSmallIntegerField(
+        _("representatives per organisation"), default=2, help_text=_("At most this many per application.")
+    )
+    minutes_per_speaker = models.PositiveSmallIntegerField(
+        _("minutes per speaker"), default=3, help_text=_("The time each speaker has on the speakers' list.")
+    )
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.SCHEDULED)
+    # The iCalendar SEQUENCE: raised by every postponement and by a cancellation, so that
+    # calendars holding the event replace it.
+    sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -255,3 +264,136 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
+
+
+class Registration(models.Model):
+    """An organisation's application to take part in one dialogue; the Extended Bureau decides."""
+
+    class State(models.TextChoices):
+        APPLIED = "applied", _("applied")
+        APPROVED = "approved", _("approved")
+        DECLINED = "declined", _("declined")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    dialogue = models.ForeignKey(
+        Dialogue, verbose_name=_("dialogue"), on_delete=models.PROTECT, related_name="registrations"
+    )
+    organisation = models.ForeignKey(
+        "stakeholders.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="registrations",
+    )
+    representatives = models.ManyToManyField(
+        "stakeholders.Representative", verbose_name=_("representatives"), related_name="registrations"
+    )
+    expertise = models.TextField(
+        _("expertise on the topic"),
+        help_text=_("The organisation's expertise on the topic of the working group."),
+    )
+    travel_support_requested = models.BooleanField(_("asks for travel support"), default=False)
+    travel_support_granted = models.BooleanField(_("travel support granted"), default=False)
+    may_be_named = models.BooleanField(_("may be named in the public list of participants"), default=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.APPLIED)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    applied_at = models.DateTimeField(_("applied"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["dialogue", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dialogue", "organisation"],
+                condition=Q(state__in=["applied", "approved"]),
+                name="registration_one_live_per_dialogue",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["applied", "approved", "declined", "withdrawn"]),
+                name="registration_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(travel_support_granted=False) | Q(travel_support_requested=True),
+                name="registration_travel_support_granted_only_if_requested",
+            ),
+        ]
+        indexes = [models.Index(fields=["dialogue", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.dialogue}"
+
+
+class Attendance(models.Model):
+    """One representative present at one dialogue: the source of every participation figure."""
+
+    dialogue = models.ForeignKey(Dialogue, on_delete=models.PROTECT, related_name="attendances")
+    representative = models.ForeignKey(
+        "stakeholders.Representative", on_delete=models.PROTECT, related_name="attendances"
+    )
+    registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="attendances")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["dialogue", "representative__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["dialogue", "representative"], name="attendance_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.representative} — {self.dialogue}"
+
+
+class Intervention(models.Model):
+    """A request for the floor under an agenda item, and its place on the speakers' list."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("requested")
+        SCHEDULED = "scheduled", _("scheduled")
+        DELIVERED = "delivered", _("delivered")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="interventions")
+    agenda_item = models.ForeignKey(
+        AgendaItem, verbose_name=_("agenda item"), on_delete=models.PROTECT, related_name="interventions"
+    )
+    speaker = models.ForeignKey(
+        "stakeholders.Representative",
+        verbose_name=_("speaker"),
+        on_delete=models.PROTECT,
+        related_name="interventions",
+    )
+    topic = models.CharField(_("topic"), max_length=300, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.REQUESTED)
+    # Place on the speakers' list of the agenda item, once the secretariat orders it.
+    position = models.PositiveIntegerField(_("place"), null=True, blank=True)
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("intervention")
+        verbose_name_plural = _("interventions")
+        ordering = ["agenda_item", "position", "requested_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["requested", "scheduled", "delivered", "withdrawn"]),
+                name="intervention_state_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["agenda_item", "position"],
+                condition=Q(position__isnull=False),
+                name="intervention_position_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.speaker} — {self.agenda_item}"

@@ -2,8 +2,12 @@
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
-from .models import Dialogue, DialogueChair
+from dialogue_portal.roles import is_secretariat
+from stakeholders.permissions import get_organisation_for_focal_point
+
+from .models import Dialogue, DialogueChair, Intervention, Registration
 from .selectors import dialogue_for_page
 
 
@@ -18,3 +22,36 @@ def get_dialogue_for_public(pk: int) -> Dialogue:
     if dialogue is None:
         raise Http404
     return dialogue
+
+
+def get_dialogue_for_secretariat(user, pk: int) -> Dialogue:
+    if not is_secretariat(user):
+        raise Http404
+    return get_object_or_404(Dialogue.objects.select_related("session__working_group"), pk=pk)
+
+
+def get_dialogue_for_speakers_list(user, pk: int) -> Dialogue:
+    """The speakers' list: the secretariat's, and the dialogue's Chairs' to read."""
+    dialogue = get_object_or_404(Dialogue.objects.select_related("session__working_group"), pk=pk)
+    if is_secretariat(user) or (user.is_authenticated and dialogue.chairs.filter(user=user).exists()):
+        return dialogue
+    raise Http404
+
+
+def get_registration_for_focal_point(user, organisation_pk: int, pk: int) -> Registration:
+    """An application of the user's own organisation, else 404."""
+    organisation = get_organisation_for_focal_point(user, organisation_pk)
+    return get_object_or_404(
+        Registration.objects.select_related("dialogue__session__working_group", "organisation"),
+        organisation=organisation,
+        pk=pk,
+    )
+
+
+def get_intervention_for_focal_point(user, organisation_pk: int, pk: int) -> Intervention:
+    organisation = get_organisation_for_focal_point(user, organisation_pk)
+    return get_object_or_404(
+        Intervention.objects.select_related("registration", "agenda_item"),
+        registration__organisation=organisation,
+        pk=pk,
+    )

@@ -1,9 +1,11 @@
 """Reads of the dialogue calendar, with the joins each page needs chosen here."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import (
     Case,
+    Count,
     F,
     Func,
     IntegerField,
@@ -15,7 +17,7 @@ from django.db.models import (
     When,
 )
 
-from .models import AgendaItem, Dialogue, DialogueChair
+from .models import AgendaItem, Attendance, Dialogue, DialogueChair, Intervention, Registration
 
 
 def with_ordinals(queryset: QuerySet[Dialogue]) -> QuerySet[Dialogue]:
@@ -72,4 +74,157 @@ def dialogue_for_page(*, pk: int) -> QuerySet[Dialogue]:
             Prefetch("chairs", queryset=DialogueChair.objects.order_by("order", "id")),
             Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("number")),
         )
+    )
+
+
+# --- Taking part ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParticipationFigures:
+    """A dialogue's participation, counted from attendance only (never typed by hand).
+
+    The staff figures page and the Chair's summary both read it from here.
+    """
+
+    organisations_by_category: dict[str, int]
+    people_by_category: dict[str, int]
+    first_time_organisations: int
+    gender_of_representatives: dict[str, int]
+    gender_of_speakers: dict[str, int]
+    travel_support_granted: int
+
+    @property
+    def organisations(self) -> int:
+        return sum(self.organisations_by_category.values())
+
+    @property
+    def people(self) -> int:
+        return sum(self.people_by_category.values())
+
+
+def _by(values, key: str, choices) -> dict[str, int]:
+    counts = {code: 0 for code, _label in choices}
+    for row in values:
+        counts[row[key] or ""] = counts.get(row[key] or "", 0) + row["n"]
+    return counts
+
+
+def participation_figures(dialogue: Dialogue) -> ParticipationFigures:
+    from stakeholders.models import Category, Representative
+
+    present = Attendance.objects.filter(dialogue=dialogue)
+    category = "representative__organisation__category"
+    organisations_here = present.values("representative__organisation")
+    earlier = (
+        Attendance.objects.filter(representative__organisation__in=organisations_here)
+        .exclude(dialogue=dialogue)
+        .exclude(dialogue__state=Dialogue.State.CANCELLED)
+        .filter(
+            Q(dialogue__date__lt=dialogue.date)
+            | Q(dialogue__date=dialogue.date, dialogue__start_time__lt=dialogue.start_time)
+        )
+        .values("representative__organisation")
+        .distinct()
+        .count()
+    )
+    genders = [*Representative.Gender.choices, ("", "")]
+    speakers = (
+        Intervention.objects.filter(registration__dialogue=dialogue, state=Intervention.State.DELIVERED)
+        .values("speaker")
+        .distinct()
+        .values("speaker__gender")
+        .annotate(n=Count("speaker", distinct=True))
+    )
+    organisations = _by(
+        present.values(category).annotate(n=Count("representative__organisation", distinct=True)),
+        category,
+        Category.choices,
+    )
+    return ParticipationFigures(
+        organisations_by_category=organisations,
+        people_by_category=_by(present.values(category).annotate(n=Count("id")), category, Category.choices),
+        first_time_organisations=sum(organisations.values()) - earlier,
+        gender_of_representatives=_by(
+            present.values("representative__gender").annotate(n=Count("id")),
+            "representative__gender",
+            genders,
+        ),
+        gender_of_speakers=_by(speakers, "speaker__gender", genders),
+        travel_support_granted=Registration.objects.filter(
+            dialogue=dialogue, travel_support_granted=True, attendances__isnull=False
+        )
+        .distinct()
+        .count(),
+    )
+
+
+def public_participants(dialogue: Dialogue):
+    """The organisations that took part and consented to be named: once the dialogue is held."""
+    from stakeholders.models import Organisation
+
+    if dialogue.state != Dialogue.State.HELD:
+        return Organisation.objects.none()
+    return (
+        Organisation.objects.filter(
+            registrations__dialogue=dialogue,
+            registrations__may_be_named=True,
+            registrations__attendances__isnull=False,
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+@dataclass(frozen=True)
+class SpeakersList:
+    agenda_items: list  # each with ``.speakers``: the live interventions, in order
+    minutes_requested: int
+    minutes_available: int
+
+    @property
+    def too_long(self) -> bool:
+        return self.minutes_requested > self.minutes_available
+
+
+def speakers_list(dialogue: Dialogue) -> SpeakersList:
+    live = (
+        Intervention.objects.filter(
+            state__in=[
+                Intervention.State.REQUESTED,
+                Intervention.State.SCHEDULED,
+                Intervention.State.DELIVERED,
+            ]
+        )
+        .select_related("speaker", "registration__organisation")
+        .order_by(F("position").asc(nulls_last=True), "requested_at", "id")
+    )
+    items = list(
+        AgendaItem.objects.filter(dialogue=dialogue)
+        .order_by("number")
+        .prefetch_related(Prefetch("interventions", queryset=live, to_attr="speakers"))
+    )
+    waiting = sum(
+        1 for item in items for speaker in item.speakers if speaker.state != Intervention.State.DELIVERED
+    )
+    delivered = sum(
+        1 for item in items for speaker in item.speakers if speaker.state == Intervention.State.DELIVERED
+    )
+    duration = datetime.datetime.combine(dialogue.date, dialogue.end_time) - datetime.datetime.combine(
+        dialogue.date, dialogue.start_time
+    )
+    return SpeakersList(
+        agenda_items=items,
+        minutes_requested=(waiting + delivered) * dialogue.minutes_per_speaker,
+        minutes_available=int(duration.total_seconds() // 60),
+    )
+
+
+def dialogues_in_month(*, year: int, month: int) -> QuerySet[Dialogue]:
+    first = datetime.date(year, month, 1)
+    after = (first + datetime.timedelta(days=32)).replace(day=1)
+    return with_ordinals(
+        Dialogue.objects.filter(date__gte=first, date__lt=after)
+        .select_related("session__working_group")
+        .order_by("date", "start_time", "id")
     )

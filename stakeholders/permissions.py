@@ -5,14 +5,11 @@ who is not a focal point of the organisation, so that a URL tells nothing about 
 exists behind it.
 """
 
-from functools import wraps
-
 from allauth.account.models import EmailAddress
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from dialogue_portal.roles import is_secretariat
+from dialogue_portal.roles import is_secretariat, secretariat_required  # noqa: F401 (re-exported)
 
 from .models import Accreditation, CirculationList, Invitation, JoinRequest, Organisation, Representative
 
@@ -73,19 +70,6 @@ def get_admitted_organisation(pk: int) -> Organisation:
 
 
 # --- The secretariat ------------------------------------------------------------------
-
-
-def secretariat_required(view):
-    """Staff pages: the login page for visitors, 404 for signed-in users who are not staff."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not is_secretariat(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def get_accreditation_for_secretariat(user, pk: int) -> Accreditation:

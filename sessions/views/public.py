@@ -1,8 +1,8 @@
 from django.shortcuts import render
 from django.utils import timezone
 
-from . import selectors
-from .permissions import get_dialogue_for_public
+from .. import selectors
+from ..permissions import get_dialogue_for_public
 
 
 def home(request):
@@ -20,3 +20,11 @@ def home(request):
 def dialogue_detail(request, pk: int):
     dialogue = get_dialogue_for_public(pk)
     return render(request, "sessions/dialogue_detail.html", {"dialogue": dialogue})
+
+
+def dialogue_ics(request, pk: int):
+    raise NotImplementedError
+
+
+def upcoming_ics(request):
+    raise NotImplementedError

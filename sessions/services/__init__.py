@@ -1,0 +1,63 @@
+"""Every change to the dialogue calendar and to taking part in a dialogue goes through here.
+
+``calendar``: scheduling, the dialogue's lifecycle, postponement, the agenda.
+``registrations``: applications and the Extended Bureau's decisions.
+``attendance``: who was present on the day.
+``speakers``: requests for the floor and the speakers' list.
+"""
+
+from .attendance import attendance_update
+from .calendar import (
+    NEXT_STATES,
+    agenda_item_move,
+    dialogue_cancel,
+    dialogue_check_schedule,
+    dialogue_close,
+    dialogue_mark_held,
+    dialogue_open,
+    dialogue_postpone,
+    dialogue_save,
+    dialogue_schedule,
+    dialogues_close_past_deadlines,
+)
+from .registrations import (
+    REGISTRATION_NEXT_STATES,
+    registration_apply,
+    registration_approve,
+    registration_decline,
+    registration_withdraw,
+)
+from .speakers import (
+    INTERVENTION_NEXT_STATES,
+    intervention_deliver,
+    intervention_move,
+    intervention_request,
+    intervention_schedule,
+    intervention_withdraw,
+)
+
+__all__ = [
+    "INTERVENTION_NEXT_STATES",
+    "NEXT_STATES",
+    "REGISTRATION_NEXT_STATES",
+    "agenda_item_move",
+    "attendance_update",
+    "dialogue_cancel",
+    "dialogue_check_schedule",
+    "dialogue_close",
+    "dialogue_mark_held",
+    "dialogue_open",
+    "dialogue_postpone",
+    "dialogue_save",
+    "dialogue_schedule",
+    "dialogues_close_past_deadlines",
+    "intervention_deliver",
+    "intervention_move",
+    "intervention_request",
+    "intervention_schedule",
+    "intervention_withdraw",
+    "registration_apply",
+    "registration_approve",
+    "registration_decline",
+    "registration_withdraw",
+]

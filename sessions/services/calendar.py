@@ -1,0 +1,301 @@
+"""Every change to the dialogue calendar goes through here.
+
+The scheduling rules that follow a foreign key (a dialogue after its session, the
+deadlines before the dialogue) cannot be database constraints, so they live in
+:func:`dialogue_check_schedule`, which the admin's forms call too.
+"""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from dialogue_portal import locks
+from dialogue_portal.mail import send_templated
+from dialogue_portal.transitions import record, transition
+
+from ..models import AgendaItem, Dialogue, Registration, validate_time_zone
+
+State = Dialogue.State
+
+NEXT_STATES = {
+    State.SCHEDULED: frozenset({State.OPEN, State.CANCELLED}),
+    State.OPEN: frozenset({State.CLOSED, State.CANCELLED}),
+    State.CLOSED: frozenset({State.HELD, State.CANCELLED}),
+    State.HELD: frozenset(),
+    State.CANCELLED: frozenset(),
+}
+
+
+def _is_time_zone(name: str) -> bool:
+    try:
+        validate_time_zone(name)
+    except ValidationError:
+        return False
+    return True
+
+
+def dialogue_check_schedule(dialogue: Dialogue) -> None:
+    """Raise a ValidationError keyed by field for every scheduling rule the dialogue breaks."""
+    errors: dict[str, list[str]] = {}
+    session = dialogue.session if dialogue.session_id else None
+    if dialogue.date and session and dialogue.date < session.last_day:
+        errors.setdefault("date", []).append(
+            _("A dialogue is held after its working-group session: on %(day)s or later.")
+            % {"day": date_format(session.last_day, "j F Y")}
+        )
+    if dialogue.start_time and dialogue.end_time and dialogue.end_time <= dialogue.start_time:
+        errors.setdefault("end_time", []).append(_("The dialogue must end after it starts."))
+    if dialogue.date and dialogue.start_time and _is_time_zone(dialogue.time_zone):
+        starts_at = dialogue.starts_at
+        for field in ("applications_deadline", "comments_deadline"):
+            deadline = getattr(dialogue, field)
+            if deadline and deadline > starts_at:
+                errors.setdefault(field, []).append(
+                    _("The deadline cannot be after the dialogue starts (%(start)s).")
+                    % {"start": date_format(starts_at, "j F Y, H:i")}
+                )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_room_free(dialogue: Dialogue) -> None:
+    """Refuse a dialogue in a room that another non-cancelled dialogue uses at an overlapping time."""
+    if not (dialogue.room and dialogue.date and dialogue.start_time and dialogue.end_time):
+        return
+    if dialogue.format == Dialogue.Format.ONLINE:
+        return
+    same_room = (
+        Dialogue.objects.not_cancelled()
+        .filter(venue__iexact=dialogue.venue, room__iexact=dialogue.room)
+        .exclude(pk=dialogue.pk)
+        .exclude(format=Dialogue.Format.ONLINE)
+        .select_related("session__working_group")
+    )
+    # Compared as instants: two venues' dialogues may be written in different time zones.
+    candidates = same_room.filter(
+        date__range=(dialogue.date - datetime.timedelta(days=1), dialogue.date + datetime.timedelta(days=1))
+    )
+    for other in candidates:
+        if other.starts_at < dialogue.ends_at and dialogue.starts_at < other.ends_at:
+            raise ValidationError(
+                {
+                    "room": [
+                        _("%(room)s is taken from %(start)s to %(end)s by a dialogue of the %(group)s.")
+                        % {
+                            "room": dialogue.room,
+                            "start": date_format(other.starts_at.astimezone(dialogue.zone), "j F Y, H:i"),
+                            "end": date_format(other.ends_at.astimezone(dialogue.zone), "H:i"),
+                            "group": other.session.working_group,
+                        }
+                    ]
+                }
+            )
+
+
+def dialogue_schedule(*, by: Any, **fields: Any) -> Dialogue:
+    """Schedule a new dialogue from its details; see :func:`dialogue_save`."""
+    return dialogue_save(dialogue=Dialogue(**fields), by=by)
+
+
+@transaction.atomic
+def dialogue_save(*, dialogue: Dialogue, by: Any) -> Dialogue:
+    """Save a new dialogue, or the changed details of one, after checking the rules.
+
+    The state is never saved here: it moves only through the transitions below.
+    Side effects: a new dialogue is one INSERT in state ``scheduled`` and one audit
+    row; an existing one is one UPDATE of its details.
+    """
+    dialogue_check_schedule(dialogue)
+    # Two people booking the same room at once: the second waits here, then sees the first.
+    locks.hold("calendar")
+    _check_room_free(dialogue)
+    if dialogue.pk is None:
+        dialogue.state = State.SCHEDULED
+        dialogue.full_clean()
+        dialogue.save()
+        record(dialogue, by=by, from_state="", to_state=dialogue.state, note=_("Scheduled."))
+        return dialogue
+    dialogue.full_clean()
+    details = [f.name for f in Dialogue._meta.concrete_fields if f.name not in {"id", "state", "created_at"}]
+    dialogue.save(update_fields=details)
+    return dialogue
+
+
+def dialogue_open(*, dialogue: Dialogue, by: Any, note: str = "") -> Dialogue:
+    """Open a dialogue for applications and written comments, until their deadlines.
+
+    Side effects: state ``open``; one audit row.
+    """
+    now = timezone.now()
+    if (
+        dialogue.state == State.SCHEDULED
+        and max(dialogue.applications_deadline, dialogue.comments_deadline) < now
+    ):
+        raise ValidationError(_("Both deadlines have passed: move them before opening the dialogue."))
+    transition(dialogue, to=State.OPEN, by=by, next_states=NEXT_STATES, note=note)
+    return dialogue
+
+
+def dialogue_close(*, dialogue: Dialogue, by: Any, note: str = "") -> Dialogue:
+    """Close a dialogue: no more applications or written comments.
+
+    Side effects: state ``closed``; one audit row.
+    """
+    transition(dialogue, to=State.CLOSED, by=by, next_states=NEXT_STATES, note=note)
+    return dialogue
+
+
+def dialogue_mark_held(
+    *, dialogue: Dialogue, by: Any, note: str = "", today: datetime.date | None = None
+) -> Dialogue:
+    """Record that the dialogue took place.
+
+    Side effects: state ``held``; one audit row.
+    """
+    today = today or timezone.localdate(timezone=dialogue.zone)
+    if dialogue.date > today:
+        raise ValidationError(_("A dialogue can be marked as held only on its date or later."))
+    transition(dialogue, to=State.HELD, by=by, next_states=NEXT_STATES, note=note)
+    return dialogue
+
+
+@transaction.atomic
+def dialogue_cancel(*, dialogue: Dialogue, by: Any, note: str = "") -> Dialogue:
+    """Cancel a dialogue that has not been held. Later dialogues' ordinals move up by one.
+
+    Side effects: state ``cancelled`` and a higher calendar SEQUENCE; one audit row;
+    e-mail to every applicant.
+    """
+    transition(
+        dialogue,
+        to=State.CANCELLED,
+        by=by,
+        next_states=NEXT_STATES,
+        note=note,
+        changes={"sequence": dialogue.sequence + 1},
+    )
+    _tell_applicants(dialogue, "sessions/email/dialogue_cancelled", {"note": note})
+    return dialogue
+
+
+@transaction.atomic
+def dialogue_postpone(
+    *,
+    dialogue: Dialogue,
+    by: Any,
+    date: datetime.date,
+    start_time: datetime.time,
+    end_time: datetime.time,
+    applications_deadline: datetime.datetime | None = None,
+    comments_deadline: datetime.datetime | None = None,
+    note: str = "",
+) -> Dialogue:
+    """Move a dialogue to a new date and times (and deadlines, when given).
+
+    Side effects: the dialogue's date, times and deadlines, a higher calendar SEQUENCE;
+    one audit row (the state stays); e-mail to every applicant with the new date.
+    """
+    if dialogue.state in (State.HELD, State.CANCELLED):
+        raise ValidationError(
+            _("A %(state)s dialogue cannot be postponed.") % {"state": dialogue.get_state_display()}
+        )
+    before = dialogue.starts_at
+    dialogue.date, dialogue.start_time, dialogue.end_time = date, start_time, end_time
+    if applications_deadline is not None:
+        dialogue.applications_deadline = applications_deadline
+    if comments_deadline is not None:
+        dialogue.comments_deadline = comments_deadline
+    dialogue.sequence += 1
+    dialogue_save(dialogue=dialogue, by=by)
+    moved = _("Postponed from %(before)s to %(after)s.") % {
+        "before": date_format(before, "j F Y, H:i"),
+        "after": date_format(dialogue.starts_at, "j F Y, H:i"),
+    }
+    record(
+        dialogue, by=by, from_state=dialogue.state, to_state=dialogue.state, note=f"{moved} {note}".strip()
+    )
+    _tell_applicants(
+        dialogue,
+        "sessions/email/dialogue_postponed",
+        {
+            "before": date_format(before, "l j F Y, H:i"),
+            "after": date_format(dialogue.starts_at, "l j F Y, H:i"),
+            "ends": date_format(dialogue.ends_at, "H:i"),
+            "time_zone": dialogue.time_zone,
+            "note": note,
+        },
+    )
+    return dialogue
+
+
+def _tell_applicants(dialogue: Dialogue, template: str, context: dict) -> None:
+    """E-mail the focal points of every organisation that applied, and every approved representative."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    live = Registration.objects.filter(
+        dialogue=dialogue, state__in=[Registration.State.APPLIED, Registration.State.APPROVED]
+    )
+    focal_points = live.values_list("organisation__focal_points__user__email", flat=True)
+    representatives = live.filter(state=Registration.State.APPROVED).values_list(
+        "representatives__email", flat=True
+    )
+    send_templated(
+        template,
+        [*focal_points, *representatives],
+        {
+            "dialogue": str(dialogue),
+            "working_group": str(dialogue.session.working_group),
+            "url": settings.SITE_URL + reverse("dialogue_detail", args=[dialogue.pk]),
+            **context,
+        },
+    )
+
+
+@transaction.atomic
+def agenda_item_move(*, agenda_item: AgendaItem, by: Any, up: bool) -> AgendaItem:
+    """Swap an agenda item with the one before (``up``) or after it; numbers stay 1, 2, 3 ….
+
+    Side effects: two agenda items renumbered (none at either end of the agenda).
+    """
+    items = AgendaItem.objects.select_for_update().filter(dialogue=agenda_item.dialogue_id)
+    neighbour = (
+        items.filter(number__lt=agenda_item.number).order_by("-number").first()
+        if up
+        else items.filter(number__gt=agenda_item.number).order_by("number").first()
+    )
+    if neighbour is None:
+        return agenda_item
+    mine, theirs = agenda_item.number, neighbour.number
+    # Through a free number: (dialogue, number) is unique at every step.
+    free = (items.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    AgendaItem.objects.filter(pk=agenda_item.pk).update(number=free)
+    AgendaItem.objects.filter(pk=neighbour.pk).update(number=mine)
+    AgendaItem.objects.filter(pk=agenda_item.pk).update(number=theirs)
+    agenda_item.number = theirs
+    return agenda_item
+
+
+def dialogues_close_past_deadlines(*, now: datetime.datetime | None = None) -> int:
+    """Close every open dialogue whose deadlines for applications and comments have both passed.
+
+    Side effects: state ``closed`` and one audit row per dialogue closed (actor: none).
+    Returns how many were closed; a second run closes none.
+    """
+    now = now or timezone.now()
+    closed = 0
+    due = Dialogue.objects.filter(
+        state=State.OPEN, applications_deadline__lt=now, comments_deadline__lt=now
+    ).select_related("session__working_group")
+    for dialogue in due:
+        try:
+            dialogue_close(dialogue=dialogue, by=None, note=_("Closed automatically: both deadlines passed."))
+        except ValidationError:
+            continue  # someone else moved it meanwhile
+        closed += 1
+    return closed

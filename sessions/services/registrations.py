@@ -1,0 +1,241 @@
+"""Applications to take part in a dialogue, and the Extended Bureau's decisions on them."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from dialogue_portal.mail import send_templated
+from dialogue_portal.transitions import record, transition
+from stakeholders.models import Accreditation, Objection, Organisation, Representative
+
+from ..models import Dialogue, Registration
+
+State = Registration.State
+
+REGISTRATION_NEXT_STATES = {
+    State.APPLIED: frozenset({State.APPROVED, State.DECLINED, State.WITHDRAWN}),
+    State.APPROVED: frozenset({State.WITHDRAWN}),
+    State.DECLINED: frozenset(),
+    State.WITHDRAWN: frozenset(),
+}
+
+
+def _focal_point_emails(organisation: Organisation) -> list[str]:
+    return list(organisation.focal_points.values_list("user__email", flat=True))
+
+
+def _manage_url(organisation: Organisation) -> str:
+    return settings.SITE_URL + reverse("stakeholders:manage", args=[organisation.pk])
+
+
+def registration_refusal(*, organisation: Organisation, dialogue: Dialogue, now=None) -> str | None:
+    """Why ``organisation`` cannot apply for ``dialogue`` now, or None when it can."""
+    now = now or timezone.now()
+    if not organisation.accreditations.filter(state=Accreditation.State.ADMITTED).exists():
+        return _("Only organisations admitted as observers can apply; %(organisation)s is not admitted.") % {
+            "organisation": organisation.name
+        }
+    if Objection.objects.filter(organisation=organisation, dialogue=dialogue).exists():
+        return _("A State party objected to the participation of %(organisation)s in this dialogue.") % {
+            "organisation": organisation.name
+        }
+    if dialogue.state != Dialogue.State.OPEN:
+        return _("Applications for this dialogue are not open (it is %(state)s).") % {
+            "state": dialogue.get_state_display()
+        }
+    if now > dialogue.applications_deadline:
+        return _("Applications closed on %(deadline)s.") % {
+            "deadline": date_format(
+                timezone.localtime(dialogue.applications_deadline, dialogue.zone), "j F Y, H:i T"
+            )
+        }
+    if Registration.objects.filter(
+        organisation=organisation, dialogue=dialogue, state__in=[State.APPLIED, State.APPROVED]
+    ).exists():
+        return _("%(organisation)s has already applied for this dialogue.") % {
+            "organisation": organisation.name
+        }
+    return None
+
+
+@transaction.atomic
+def registration_apply(
+    *,
+    organisation: Organisation,
+    dialogues: Iterable[Dialogue],
+    by: Any,
+    representatives: Iterable[Representative],
+    expertise: str,
+    travel_support_requested: bool = False,
+    may_be_named: bool = True,
+) -> list[Registration]:
+    """Apply for one or several open dialogues with one form.
+
+    All or nothing: a refusal for any dialogue applies for none.
+    Side effects: one Registration in state ``applied`` per dialogue, with its
+    representatives; one audit row each; a receipt e-mailed to the focal points.
+    """
+    dialogues = list(dialogues)
+    representatives = list(representatives)
+    if not dialogues:
+        raise ValidationError({"dialogues": [_("Choose at least one dialogue.")]})
+    if not representatives:
+        raise ValidationError({"representatives": [_("Name at least one representative.")]})
+    if any(rep.organisation_id != organisation.pk for rep in representatives):
+        raise ValidationError({"representatives": [_("Representatives must be the organisation's own.")]})
+    if not expertise.strip():
+        raise ValidationError({"expertise": [_("Describe the organisation's expertise on the topic.")]})
+    refusals = []
+    for dialogue in dialogues:
+        refusal = registration_refusal(organisation=organisation, dialogue=dialogue)
+        if refusal:
+            refusals.append(f"{dialogue.date:%d.%m.%Y} {dialogue.session.working_group}: {refusal}")
+        elif len(representatives) > dialogue.max_representatives:
+            refusals.append(
+                _("At most %(count)d representatives per organisation for the dialogue of %(date)s.")
+                % {"count": dialogue.max_representatives, "date": date_format(dialogue.date, "j F Y")}
+            )
+    if refusals:
+        raise ValidationError({"dialogues": refusals})
+
+    registrations = []
+    for dialogue in dialogues:
+        try:
+            with transaction.atomic():
+                registration = Registration.objects.create(
+                    dialogue=dialogue,
+                    organisation=organisation,
+                    expertise=expertise.strip(),
+                    travel_support_requested=travel_support_requested,
+                    may_be_named=may_be_named,
+                    applied_by=by,
+                )
+        except IntegrityError:  # the same application sent twice at once
+            raise ValidationError(
+                {
+                    "dialogues": [
+                        _("%(organisation)s has already applied for this dialogue.")
+                        % {"organisation": organisation.name}
+                    ]
+                }
+            ) from None
+        registration.representatives.set(representatives)
+        record(registration, by=by, from_state="", to_state=registration.state)
+        registrations.append(registration)
+    send_templated(
+        "sessions/email/registration_received",
+        _focal_point_emails(organisation),
+        {
+            "organisation": organisation.name,
+            "dialogues": [str(dialogue) for dialogue in dialogues],
+            "url": _manage_url(organisation),
+        },
+    )
+    return registrations
+
+
+@transaction.atomic
+def registration_approve(
+    *, registration: Registration, by: Any, travel_support_granted: bool = False
+) -> Registration:
+    """Record the Extended Bureau's approval.
+
+    Side effects: state ``approved``, one audit row; each representative named in the
+    application receives the meeting link and the practical details (the only place the
+    link is ever sent); the focal points are told of the decision.
+    """
+    if travel_support_granted and not registration.travel_support_requested:
+        raise ValidationError(
+            {"travel_support_granted": [_("The organisation did not ask for travel support.")]}
+        )
+    transition(
+        registration,
+        to=State.APPROVED,
+        by=by,
+        next_states=REGISTRATION_NEXT_STATES,
+        changes={"decided_at": timezone.now(), "travel_support_granted": travel_support_granted},
+    )
+    dialogue = registration.dialogue
+    details = {
+        "organisation": registration.organisation.name,
+        "dialogue": str(dialogue),
+        "date": date_format(dialogue.starts_at, "l j F Y"),
+        "times": f"{dialogue.starts_at:%H:%M}–{dialogue.ends_at:%H:%M}",
+        "time_zone": dialogue.time_zone,
+        "format": dialogue.get_format_display(),
+        "online": dialogue.format == Dialogue.Format.ONLINE,
+        "venue": dialogue.venue,
+        "room": dialogue.room,
+        "url": settings.SITE_URL + reverse("dialogue_detail", args=[dialogue.pk]),
+    }
+    send_templated(
+        "sessions/email/registration_approved_representative",
+        registration.representatives.values_list("email", flat=True),
+        {**details, "meeting_link": dialogue.meeting_link, "travel_support_granted": travel_support_granted},
+    )
+    send_templated(
+        "sessions/email/registration_decided",
+        _focal_point_emails(registration.organisation),
+        {**details, "approved": True, "url": _manage_url(registration.organisation)},
+    )
+    return registration
+
+
+@transaction.atomic
+def registration_decline(*, registration: Registration, by: Any, reason: str) -> Registration:
+    """Record the Extended Bureau's decision to decline, with its reason.
+
+    Side effects: state ``declined``, one audit row, the reason e-mailed to the focal points.
+    """
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Give the reason for declining.")]})
+    transition(
+        registration,
+        to=State.DECLINED,
+        by=by,
+        next_states=REGISTRATION_NEXT_STATES,
+        note=reason.strip(),
+        changes={"decided_at": timezone.now(), "decline_reason": reason.strip()},
+    )
+    send_templated(
+        "sessions/email/registration_decided",
+        _focal_point_emails(registration.organisation),
+        {
+            "organisation": registration.organisation.name,
+            "dialogue": str(registration.dialogue),
+            "approved": False,
+            "reason": reason.strip(),
+            "url": _manage_url(registration.organisation),
+        },
+    )
+    return registration
+
+
+@transaction.atomic
+def registration_withdraw(*, registration: Registration, by: Any) -> Registration:
+    """The organisation withdraws its application (before or after approval).
+
+    Side effects: state ``withdrawn``, one audit row; its open requests for the floor withdrawn.
+    """
+    transition(registration, to=State.WITHDRAWN, by=by, next_states=REGISTRATION_NEXT_STATES)
+    from .speakers import INTERVENTION_NEXT_STATES, Intervention
+
+    for intervention in registration.interventions.filter(
+        state__in=[Intervention.State.REQUESTED, Intervention.State.SCHEDULED]
+    ):
+        transition(
+            intervention,
+            to=Intervention.State.WITHDRAWN,
+            by=by,
+            next_states=INTERVENTION_NEXT_STATES,
+            note=_("The application was withdrawn."),
+            changes={"position": None},
+        )
+    return registration
