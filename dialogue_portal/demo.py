@@ -13,9 +13,10 @@ from django.db import connection, models, transaction
 
 from .roles import SECRETARIAT_GROUP, sync_secretariat_group
 
-# Each app that has demo data keeps it in its own ``demo.py`` with a ``load()``; they
-# load in this order because later ones refer to rows of earlier ones.
-DEMO_MODULES = ["sessions.demo", "stakeholders.demo"]
+# Each app that has demo data keeps it in its own ``demo.py`` ("module" runs its
+# ``load()``, "module:function" another loader); they load in this order because later
+# ones refer to rows of earlier ones: who took part needs both calendar and organisations.
+DEMO_MODULES = ["sessions.demo", "stakeholders.demo", "sessions.demo:load_participation"]
 
 DEMO_PASSWORD = "dialogue-demo-2026"  # noqa: S105 (a demo login, printed by `make run`)
 
@@ -74,8 +75,9 @@ def load_accounts() -> list[tuple[str, str, str]]:
 def load(*, accounts: bool = False) -> list[tuple[str, str, str]]:
     """Load every app's demo data (and the demo accounts when asked); return the logins."""
     logins = load_accounts() if accounts else []
-    for name in DEMO_MODULES:
-        importlib.import_module(name).load()
+    for entry in DEMO_MODULES:
+        module, _, function = entry.partition(":")
+        getattr(importlib.import_module(module), function or "load")()
     _reset_sequences()
     return logins
 

@@ -12,7 +12,17 @@ from django.utils import timezone
 
 from dialogue_portal.demo import CHAIR_ID, upsert
 
-from .models import AgendaItem, Cluster, Dialogue, DialogueChair, WorkingGroup, WorkingGroupSession
+from .models import (
+    AgendaItem,
+    Attendance,
+    Cluster,
+    Dialogue,
+    DialogueChair,
+    Intervention,
+    Registration,
+    WorkingGroup,
+    WorkingGroupSession,
+)
 
 VIENNA = zoneinfo.ZoneInfo("Europe/Vienna")
 
@@ -166,3 +176,67 @@ def load(today: datetime.date | None = None) -> None:
                 description=description,
                 cluster=cluster,
             )
+
+
+# --- Who took part in the first dialogue (loaded after the stakeholders) ------------------
+
+# Grassroots and victim-led organisations whose travel was supported.
+TRAVEL_SUPPORTED = {7, 11, 15, 24, 32}
+# Those that asked not to be named in the public list of participants.
+NOT_NAMED = {19, 41}
+# The speakers under agenda item 3: organisation id, topic.
+SPEAKERS = [
+    (9, "The role of parliamentarians in implementing the Firearms Protocol"),
+    (1, "A pilot initiative on civil society inputs to the review"),
+    (3, "Firearms and gender-based violence"),
+    (17, "Illicit firearms trafficking in Latin America and the Caribbean"),
+    (6, "Small arms proliferation in the Horn of Africa"),
+    (14, "Record keeping and tracing of illicit firearms"),
+]
+
+
+def load_participation() -> None:
+    """The approved registrations and the attendance of all 43 organisations on 6 May 2022,
+    and the speakers under agenda item 3. Ids are fixed, as everywhere in the demo."""
+    from stakeholders.demo import ORGANISATIONS, representatives_by_organisation
+
+    people = representatives_by_organisation()
+    applied_at = _vienna(datetime.date(2022, 4, 1), 12)
+    attendance_pk = 0
+    for org_id, *_rest in ORGANISATIONS:
+        registration = upsert(
+            Registration,
+            org_id,
+            dialogue_id=FIRST_DIALOGUE_ID,
+            organisation_id=org_id,
+            expertise="Research and field work on firearms trafficking and armed violence.",
+            travel_support_requested=org_id in TRAVEL_SUPPORTED,
+            travel_support_granted=org_id in TRAVEL_SUPPORTED,
+            may_be_named=org_id not in NOT_NAMED,
+            state=Registration.State.APPROVED,
+            decline_reason="",
+            decided_at=_vienna(datetime.date(2022, 4, 20), 12),
+        )
+        Registration.objects.filter(pk=org_id).exclude(applied_at=applied_at).update(applied_at=applied_at)
+        if set(registration.representatives.values_list("pk", flat=True)) != set(people[org_id]):
+            registration.representatives.set(people[org_id])
+        for representative_id in people[org_id]:
+            attendance_pk += 1
+            upsert(
+                Attendance,
+                attendance_pk,
+                dialogue_id=FIRST_DIALOGUE_ID,
+                representative_id=representative_id,
+                registration_id=org_id,
+            )
+    for position, (org_id, topic) in enumerate(SPEAKERS, start=1):
+        upsert(
+            Intervention,
+            position,
+            registration_id=org_id,
+            agenda_item_id=3,
+            speaker_id=people[org_id][0],
+            topic=topic,
+            state=Intervention.State.DELIVERED,
+            position=position,
+        )

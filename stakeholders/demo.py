@@ -296,3 +296,11 @@ def load() -> None:
 
     if User.objects.filter(pk=FOCAL_POINT_ID).exists():
         upsert(FocalPoint, 1, organisation_id=1, user_id=FOCAL_POINT_ID)
+
+
+def representatives_by_organisation() -> dict[int, list[int]]:
+    """The demo's representative ids of each organisation id."""
+    people: dict[int, list[int]] = {}
+    for pk, org_id, *_rest in _representatives():
+        people.setdefault(org_id, []).append(pk)
+    return people
