@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -10,8 +12,11 @@ from dialogue_portal.admin_actions import transition_action
 from . import services
 from .models import (
     AgendaItem,
+    Attendance,
     Dialogue,
     DialogueChair,
+    Intervention,
+    Registration,
     WorkingGroup,
     WorkingGroupSession,
     validate_time_zone,
@@ -164,3 +169,146 @@ class AgendaItemAdmin(admin.ModelAdmin):
     list_filter = ["cluster", "dialogue__session__working_group"]
     search_fields = ["title", "description"]
     list_select_related = ["dialogue__session__working_group"]
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    """Applications come from focal points; decisions go through the services.
+
+    Approval is an action here; declining needs a reason, given on the staff page.
+    """
+
+    list_display = [
+        "organisation",
+        "dialogue",
+        "state",
+        "travel_support_requested",
+        "travel_support_granted",
+        "applied_at",
+        "decide_link",
+    ]
+    list_filter = ["state", "travel_support_requested", "dialogue__session__working_group"]
+    search_fields = ["organisation__name", "organisation__acronym", "expertise"]
+    date_hierarchy = "applied_at"
+    list_select_related = ["organisation", "dialogue__session__working_group"]
+    readonly_fields = [
+        "dialogue",
+        "organisation",
+        "representatives",
+        "expertise",
+        "travel_support_requested",
+        "travel_support_granted",
+        "may_be_named",
+        "state",
+        "decline_reason",
+        "applied_by",
+        "applied_at",
+        "decided_at",
+        "decide_link",
+    ]
+    fields = readonly_fields
+    actions = [
+        transition_action(
+            services.registration_approve,
+            argument="registration",
+            description=_("Approve (the Extended Bureau's decision)"),
+            done=lambda n: ngettext("%d application approved.", "%d applications approved.", n) % n,
+        ),
+    ]
+
+    @admin.display(description=_("decision"))
+    def decide_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("staff_application", args=[obj.dialogue_id, obj.pk]),
+            _("Decide on the staff page (decline with a reason, travel support)"),
+        )
+
+    def has_add_permission(self, request):
+        # A focal point applies through the portal, which checks admission and deadlines.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # An application's end is a decision or a withdrawal, kept with its history.
+        return False
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    """Read-only: attendance is recorded on the checklist page, which applies only each user's changes."""
+
+    list_display = ["representative", "organisation", "dialogue", "recorded_by", "recorded_at"]
+    list_filter = ["dialogue__session__working_group", "representative__organisation__category"]
+    search_fields = ["representative__name", "representative__organisation__name"]
+    list_select_related = ["representative__organisation", "dialogue__session__working_group", "recorded_by"]
+    readonly_fields = [
+        "dialogue",
+        "representative",
+        "registration",
+        "recorded_by",
+        "recorded_at",
+        "checklist",
+    ]
+    fields = readonly_fields
+
+    @admin.display(description=_("organisation"), ordering="representative__organisation__name")
+    def organisation(self, obj):
+        return obj.representative.organisation
+
+    @admin.display(description=_("checklist"))
+    def checklist(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("staff_attendance", args=[obj.dialogue_id]),
+            _("Attendance checklist"),
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Intervention)
+class InterventionAdmin(admin.ModelAdmin):
+    list_display = ["speaker", "organisation", "agenda_item", "state", "position", "requested_at"]
+    list_filter = ["state", "agenda_item__dialogue__session__working_group"]
+    search_fields = ["speaker__name", "registration__organisation__name", "topic"]
+    list_select_related = ["speaker", "registration__organisation", "agenda_item"]
+    readonly_fields = ["registration", "agenda_item", "speaker", "topic", "state", "position", "requested_at"]
+    fields = readonly_fields
+    actions = [
+        transition_action(
+            services.intervention_schedule,
+            argument="intervention",
+            description=_("Put on the speakers' list"),
+            done=lambda n: ngettext("%d speaker put on the list.", "%d speakers put on the list.", n) % n,
+        ),
+        transition_action(
+            services.intervention_deliver,
+            argument="intervention",
+            description=_("Mark as delivered"),
+            done=lambda n: ngettext("%d intervention delivered.", "%d interventions delivered.", n) % n,
+        ),
+        transition_action(
+            services.intervention_withdraw,
+            argument="intervention",
+            description=_("Withdraw"),
+            done=lambda n: ngettext("%d request withdrawn.", "%d requests withdrawn.", n) % n,
+        ),
+    ]
+
+    @admin.display(description=_("organisation"), ordering="registration__organisation__name")
+    def organisation(self, obj):
+        return obj.registration.organisation
+
+    def has_add_permission(self, request):
+        # A focal point asks for the floor through the portal.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -38,8 +38,7 @@ def calendar(dialogues, *, name: str) -> bytes:
     cal.add("prodid", "-//Dialogue Portal//UNTOC constructive dialogues//EN")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", name)
-    if any(dialogue.state == Dialogue.State.CANCELLED for dialogue in dialogues):
-        cal.add("method", "PUBLISH")
+    cal.add("method", "PUBLISH")
     for dialogue in dialogues:
         cal.add_component(event(dialogue))
     cal.add_missing_timezones()

@@ -131,8 +131,8 @@ def participation_figures(dialogue: Dialogue) -> ParticipationFigures:
     genders = [*Representative.Gender.choices, ("", "")]
     speakers = (
         Intervention.objects.filter(registration__dialogue=dialogue, state=Intervention.State.DELIVERED)
-        .values("speaker")
-        .distinct()
+        # No default ordering: it would join the GROUP BY and count each intervention.
+        .order_by()
         .values("speaker__gender")
         .annotate(n=Count("speaker", distinct=True))
     )

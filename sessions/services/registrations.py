@@ -46,15 +46,15 @@ def registration_refusal(*, organisation: Organisation, dialogue: Dialogue, now=
         return _("A State party objected to the participation of %(organisation)s in this dialogue.") % {
             "organisation": organisation.name
         }
-    if dialogue.state != Dialogue.State.OPEN:
-        return _("Applications for this dialogue are not open (it is %(state)s).") % {
-            "state": dialogue.get_state_display()
-        }
     if now > dialogue.applications_deadline:
         return _("Applications closed on %(deadline)s.") % {
             "deadline": date_format(
                 timezone.localtime(dialogue.applications_deadline, dialogue.zone), "j F Y, H:i T"
             )
+        }
+    if dialogue.state != Dialogue.State.OPEN:
+        return _("Applications for this dialogue are not open (it is %(state)s).") % {
+            "state": dialogue.get_state_display()
         }
     if Registration.objects.filter(
         organisation=organisation, dialogue=dialogue, state__in=[State.APPLIED, State.APPROVED]
@@ -92,18 +92,20 @@ def registration_apply(
         raise ValidationError({"representatives": [_("Representatives must be the organisation's own.")]})
     if not expertise.strip():
         raise ValidationError({"expertise": [_("Describe the organisation's expertise on the topic.")]})
-    refusals = []
+    refusals: dict[str, list[str]] = {}
     for dialogue in dialogues:
         refusal = registration_refusal(organisation=organisation, dialogue=dialogue)
         if refusal:
-            refusals.append(f"{dialogue.date:%d.%m.%Y} {dialogue.session.working_group}: {refusal}")
+            refusals.setdefault("dialogues", []).append(
+                f"{date_format(dialogue.date, 'j F Y')}, {dialogue.session.working_group}: {refusal}"
+            )
         elif len(representatives) > dialogue.max_representatives:
-            refusals.append(
+            refusals.setdefault("representatives", []).append(
                 _("At most %(count)d representatives per organisation for the dialogue of %(date)s.")
                 % {"count": dialogue.max_representatives, "date": date_format(dialogue.date, "j F Y")}
             )
     if refusals:
-        raise ValidationError({"dialogues": refusals})
+        raise ValidationError(refusals)
 
     registrations = []
     for dialogue in dialogues:
@@ -151,6 +153,11 @@ def registration_approve(
     application receives the meeting link and the practical details (the only place the
     link is ever sent); the focal points are told of the decision.
     """
+    if registration.dialogue.state in (Dialogue.State.CANCELLED, Dialogue.State.HELD):
+        raise ValidationError(
+            _("The dialogue is %(state)s: applications can no longer be approved.")
+            % {"state": registration.dialogue.get_state_display()}
+        )
     if travel_support_granted and not registration.travel_support_requested:
         raise ValidationError(
             {"travel_support_granted": [_("The organisation did not ask for travel support.")]}
@@ -224,6 +231,8 @@ def registration_withdraw(*, registration: Registration, by: Any) -> Registratio
 
     Side effects: state ``withdrawn``, one audit row; its open requests for the floor withdrawn.
     """
+    if registration.dialogue.state == Dialogue.State.HELD:
+        raise ValidationError(_("The dialogue has been held: its participation stands as recorded."))
     transition(registration, to=State.WITHDRAWN, by=by, next_states=REGISTRATION_NEXT_STATES)
     from .speakers import INTERVENTION_NEXT_STATES, Intervention
 

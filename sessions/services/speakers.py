@@ -75,9 +75,10 @@ def intervention_move(*, intervention: Intervention, by: Any, up: bool) -> Inter
     """
     locks.hold(f"speakers:{intervention.agenda_item_id}")
     intervention.refresh_from_db()
-    if intervention.position is None:
-        raise ValidationError(_("Only a speaker on the list can be moved."))
-    listed = Intervention.objects.filter(agenda_item=intervention.agenda_item_id, position__isnull=False)
+    if intervention.state != State.SCHEDULED:
+        raise ValidationError(_("Only a speaker waiting on the list can be moved."))
+    # Those who have spoken keep their places; the waiting ones move among themselves.
+    listed = Intervention.objects.filter(agenda_item=intervention.agenda_item_id, state=State.SCHEDULED)
     neighbour = (
         listed.filter(position__lt=intervention.position).order_by("-position").first()
         if up

@@ -61,6 +61,33 @@ def every_model_has_a_row(db, secretariat):
         accreditation=circulated,
     )
 
+    # One application, request for the floor and attendance, through the services where
+    # the dates allow: the dialogue above is in the future, so nobody attended it yet.
+    from sessions.models import Attendance
+    from tests.factories import AgendaItemFactory, admitted_organisation
+
+    dialogue = Dialogue.objects.order_by("-pk").first()
+    services.dialogue_open(dialogue=dialogue, by=secretariat)
+    applicant = admitted_organisation()
+    speaker = RepresentativeFactory(organisation=applicant)
+    (registration,) = services.registration_apply(
+        organisation=applicant,
+        dialogues=[dialogue],
+        by=secretariat,
+        representatives=[speaker],
+        expertise="Firearms trafficking research.",
+    )
+    services.registration_approve(registration=registration, by=secretariat)
+    services.intervention_request(
+        registration=registration,
+        agenda_item=AgendaItemFactory(dialogue=dialogue, number=1),
+        speaker=speaker,
+        by=secretariat,
+    )
+    Attendance.objects.create(
+        dialogue=dialogue, representative=speaker, registration=registration, recorded_by=secretariat
+    )
+
 
 def _url(model, name, *args):
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{name}", args=args)
