@@ -260,3 +260,15 @@ SHARED_WEB_HOSTS = frozenset(
         "gitlab.io", "google.com", "sites.google.com", "linktr.ee", "about.me", "canva.site",
     }
 )  # fmt: skip
+
+# --- Written comments -----------------------------------------------------------------
+
+WRITTEN_COMMENT_MAX_WORDS = 2000
+WRITTEN_COMMENT_MAX_ATTACHMENTS = 3
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# An attachment that is a ZIP archive (DOCX, ODT) may not unpack to more, nor hold more entries.
+ATTACHMENT_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+ATTACHMENT_MAX_ENTRIES = 1000
+# Uploads larger than this go to a temporary file outside MEDIA_ROOT while they are checked.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

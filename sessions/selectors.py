@@ -228,3 +228,24 @@ def dialogues_in_month(*, year: int, month: int) -> QuerySet[Dialogue]:
         .select_related("session__working_group")
         .order_by("date", "start_time", "id")
     )
+
+
+def registrations_with_representatives(*, dialogue: Dialogue, states=()) -> QuerySet[Registration]:
+    """The dialogue's applications (of ``states``, or all) with organisations and representatives:
+    three queries whatever their number."""
+    from stakeholders.models import Representative
+
+    registrations = (
+        Registration.objects.filter(dialogue=dialogue)
+        .select_related("organisation")
+        .prefetch_related(Prefetch("representatives", queryset=Representative.objects.order_by("name", "id")))
+        .order_by("organisation__name", "id")
+    )
+    return registrations.filter(state__in=states) if states else registrations
+
+
+def registration_counts(*, dialogue: Dialogue) -> dict[str, int]:
+    rows = Registration.objects.filter(dialogue=dialogue).values("state").annotate(n=Count("id")).order_by()
+    counts = dict.fromkeys(Registration.State.values, 0)
+    counts.update({row["state"]: row["n"] for row in rows})
+    return counts

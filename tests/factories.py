@@ -5,6 +5,7 @@ import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from dialogue_portal.roles import SECRETARIAT_GROUP
 from sessions.models import AgendaItem, Dialogue, DialogueChair, WorkingGroup, WorkingGroupSession
@@ -20,6 +21,7 @@ from stakeholders.models import (
     Organisation,
     Representative,
 )
+from submissions.models import WrittenComment
 
 VIENNA = zoneinfo.ZoneInfo("Europe/Vienna")
 PASSWORD = "correct-horse-battery"
@@ -195,3 +197,32 @@ def admitted_organisation(**fields) -> Organisation:
     organisation = OrganisationFactory(**fields)
     AccreditationFactory(organisation=organisation, state=Accreditation.State.ADMITTED)
     return organisation
+
+
+# --- Written comments ---------------------------------------------------------------------
+
+
+class WrittenCommentFactory(factory.django.DjangoModelFactory):
+    """A draft by a focal point of an admitted organisation (pass ``state`` for others;
+    a submitted or later one gets its tracking number)."""
+
+    class Meta:
+        model = WrittenComment
+
+    dialogue = factory.SubFactory(DialogueFactory)
+    organisation = factory.LazyFunction(lambda: admitted_organisation())
+    author = factory.LazyAttribute(lambda c: FocalPointFactory(organisation=c.organisation).user)
+    title = factory.Sequence(lambda n: f"Comment {n + 1} on firearms trafficking")
+    body = "Civil society holds data on firearms trafficking that the review should use."
+    language = "en"
+    consent_to_publish = True
+    sequence = factory.Maybe(
+        factory.LazyAttribute(lambda c: c.state not in ("draft", "withdrawn")),
+        yes_declaration=factory.Sequence(lambda n: n + 1),
+        no_declaration=None,
+    )
+    tracking_number = factory.LazyAttribute(
+        lambda c: f"WC-2030-{c.dialogue.pk}-{c.sequence}" if c.sequence else None
+    )
+    received_at = factory.LazyAttribute(lambda c: timezone.now() if c.sequence else None)
+    published_at = factory.LazyAttribute(lambda c: timezone.now() if c.state == "published" else None)

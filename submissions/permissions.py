@@ -1,0 +1,55 @@
+"""Who may see which written comments and attachments: decided here only.
+
+Anything not published answers 404 to everyone but its organisation's focal points and
+the secretariat, whatever URL is guessed.
+"""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from dialogue_portal.roles import is_secretariat
+from stakeholders.permissions import get_organisation_for_focal_point
+
+from .models import Attachment, WrittenComment
+
+
+def get_comment_for_focal_point(user, organisation_pk: int, pk: int) -> WrittenComment:
+    organisation = get_organisation_for_focal_point(user, organisation_pk)
+    return get_object_or_404(
+        WrittenComment.objects.select_related(
+            "dialogue__session__working_group", "organisation", "agenda_item"
+        ),
+        organisation=organisation,
+        pk=pk,
+    )
+
+
+def get_comment_for_secretariat(user, pk: int) -> WrittenComment:
+    if not is_secretariat(user):
+        raise Http404
+    return get_object_or_404(
+        WrittenComment.objects.select_related(
+            "dialogue__session__working_group", "organisation", "agenda_item", "author"
+        ),
+        pk=pk,
+    )
+
+
+def get_published_comment(pk: int) -> WrittenComment:
+    return get_object_or_404(
+        WrittenComment.objects.published().select_related(
+            "dialogue__session__working_group", "organisation", "agenda_item"
+        ),
+        pk=pk,
+    )
+
+
+def get_attachment_for_user(user, pk: int) -> Attachment:
+    """A published comment's attachment for anyone; any other only for its organisation or the secretariat."""
+    attachment = get_object_or_404(Attachment.objects.select_related("comment"), pk=pk)
+    comment = attachment.comment
+    if comment.state == WrittenComment.State.PUBLISHED or is_secretariat(user):
+        return attachment
+    if user.is_authenticated and comment.organisation.focal_points.filter(user=user).exists():
+        return attachment
+    raise Http404

@@ -1,0 +1,300 @@
+"""Every change to written comments: drafts, submission, moderation and publication."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connection, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from dialogue_portal import locks
+from dialogue_portal.mail import send_templated
+from dialogue_portal.transitions import record, transition
+from sessions.models import Dialogue
+from stakeholders.models import Accreditation, Organisation
+
+from .models import SEARCH_CONFIGURATIONS, Attachment, WrittenComment
+from .validation import check_attachment, check_length
+
+State = WrittenComment.State
+
+NEXT_STATES = {
+    State.DRAFT: frozenset({State.SUBMITTED, State.WITHDRAWN}),
+    State.SUBMITTED: frozenset({State.PUBLISHED, State.REJECTED, State.WITHDRAWN}),
+    State.PUBLISHED: frozenset({State.UNPUBLISHED}),
+    State.REJECTED: frozenset(),
+    State.WITHDRAWN: frozenset(),
+    State.UNPUBLISHED: frozenset(),
+}
+
+EDITABLE_FIELDS = (
+    "title",
+    "body",
+    "language",
+    "agenda_item",
+    "cluster",
+    "consent_to_publish",
+    "anonymity_requested",
+)
+
+
+def comments_refusal(*, organisation: Organisation, dialogue: Dialogue, now=None) -> str | None:
+    """Why ``organisation`` cannot send a comment for ``dialogue`` now, or None."""
+    now = now or timezone.now()
+    if not organisation.accreditations.filter(state=Accreditation.State.ADMITTED).exists():
+        return _("Only organisations admitted as observers can send written comments.")
+    if now > dialogue.comments_deadline:
+        return _("Written comments for this dialogue closed on %(deadline)s.") % {
+            "deadline": date_format(
+                timezone.localtime(dialogue.comments_deadline, dialogue.zone), "j F Y, H:i T"
+            )
+        }
+    if dialogue.state != Dialogue.State.OPEN:
+        return _("This dialogue is not open for written comments (it is %(state)s).") % {
+            "state": dialogue.get_state_display()
+        }
+    return None
+
+
+def _check_details(comment: WrittenComment) -> None:
+    errors: dict[str, list[str]] = {}
+    try:
+        check_length(comment.body, comment.language)
+    except ValidationError as exc:
+        errors["body"] = exc.messages
+    if comment.agenda_item_id and comment.agenda_item.dialogue_id != comment.dialogue_id:
+        errors["agenda_item"] = [_("Choose an agenda item of this dialogue.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _attach(comment: WrittenComment, uploads: Iterable[UploadedFile]) -> None:
+    uploads = list(uploads)
+    if not uploads:
+        return
+    limit = settings.WRITTEN_COMMENT_MAX_ATTACHMENTS
+    if comment.attachments.count() + len(uploads) > limit:
+        raise ValidationError(
+            {"attachments": [_("At most %(limit)d attachments per comment.") % {"limit": limit}]}
+        )
+    # Every file is checked before any is stored: a refusal leaves nothing under MEDIA_ROOT.
+    checked = []
+    errors = []
+    for upload in uploads:
+        try:
+            checked.append((upload, check_attachment(upload)))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError({"attachments": errors})
+    stored = []
+    try:
+        for upload, kind in checked:
+            attachment = Attachment(
+                comment=comment, original_name=upload.name[:255], kind=kind, size=upload.size
+            )
+            attachment.file.save(upload.name, upload, save=False)
+            stored.append(attachment.file.name)
+            attachment.save()
+    except Exception:
+        for name in stored:
+            Attachment.file.field.storage.delete(name)
+        raise
+
+
+@transaction.atomic
+def comment_save_draft(
+    *,
+    organisation: Organisation,
+    dialogue: Dialogue,
+    by: Any,
+    comment: WrittenComment | None = None,
+    attachments: Iterable[UploadedFile] = (),
+    remove_attachments: Iterable[int] = (),
+    **fields: Any,
+) -> WrittenComment:
+    """Create or change a draft (any number of times before it is submitted).
+
+    Side effects: the WrittenComment row; attachments checked then stored under a random
+    name (none stored when one is refused); the removed ones deleted with their files.
+    """
+    refusal = comments_refusal(organisation=organisation, dialogue=dialogue)
+    if refusal:
+        raise ValidationError(refusal)
+    if comment is None:
+        comment = WrittenComment(organisation=organisation, dialogue=dialogue, author=by)
+    elif comment.state != State.DRAFT:
+        raise ValidationError(
+            _("Only a draft can be changed; this comment is %(state)s.")
+            % {"state": comment.get_state_display()}
+        )
+    for name in EDITABLE_FIELDS:
+        if name in fields:
+            setattr(comment, name, fields[name])
+    _check_details(comment)
+    comment.full_clean(exclude=["author", "search_vector"])
+    # Attachments are stored last, once everything else holds: nothing after them can fail
+    # but the commit itself.
+    created = comment.pk is None
+    comment.save()
+    if created:
+        record(comment, by=by, from_state="", to_state=comment.state)
+    for attachment in comment.attachments.filter(pk__in=list(remove_attachments)):
+        attachment.file.delete(save=False)
+        attachment.delete()
+    _attach(comment, attachments)
+    return comment
+
+
+@transaction.atomic
+def comment_submit(*, comment: WrittenComment, by: Any) -> WrittenComment:
+    """Submit a draft: it gets its tracking number and its received time.
+
+    Submitting the same draft twice (a double click, a resent form) gives one submission:
+    the second call returns the comment as the first left it.
+    Side effects: state ``submitted``, tracking number WC-<year>-<dialogue>-<sequence>
+    (gapless per dialogue, under a lock), one audit row, a receipt e-mailed to the submitter.
+    """
+    locks.hold(f"comments:{comment.dialogue_id}")
+    comment = WrittenComment.objects.select_related("dialogue", "organisation").get(pk=comment.pk)
+    if comment.state == State.SUBMITTED:
+        return comment
+    refusal = comments_refusal(organisation=comment.organisation, dialogue=comment.dialogue)
+    if refusal:
+        raise ValidationError(refusal)
+    _check_details(comment)
+    now = timezone.now()
+    last = WrittenComment.objects.filter(dialogue=comment.dialogue_id).aggregate(last=Max("sequence"))["last"]
+    sequence = (last or 0) + 1
+    tracking = f"WC-{timezone.localtime(now).year}-{comment.dialogue_id}-{sequence}"
+    transition(
+        comment,
+        to=State.SUBMITTED,
+        by=by,
+        next_states=NEXT_STATES,
+        changes={"sequence": sequence, "tracking_number": tracking, "received_at": now},
+    )
+    send_templated(
+        "submissions/email/comment_received",
+        [comment.author.email],
+        {
+            "tracking_number": tracking,
+            "title": comment.title,
+            "organisation": comment.organisation.name,
+            "dialogue": str(comment.dialogue),
+            "received": date_format(timezone.localtime(now), "j F Y, H:i T"),
+            "consent": comment.consent_to_publish,
+            "url": settings.SITE_URL
+            + reverse("submissions:mine", args=[comment.organisation_id, comment.pk]),
+        },
+    )
+    return comment
+
+
+def _notify(comment: WrittenComment, template: str) -> None:
+    send_templated(
+        template,
+        [comment.author.email],
+        {
+            "tracking_number": comment.tracking_number,
+            "title": comment.title,
+            "state": comment.state,
+            "reason": comment.reason,
+            "anonymous": comment.published_anonymously,
+            "url": settings.SITE_URL
+            + reverse("submissions:mine", args=[comment.organisation_id, comment.pk]),
+            "public_url": settings.SITE_URL + reverse("submissions:detail", args=[comment.pk]),
+        },
+    )
+
+
+@transaction.atomic
+def comment_withdraw(*, comment: WrittenComment, by: Any) -> WrittenComment:
+    """Withdraw a draft or a submitted comment, before publication.
+
+    Side effects: state ``withdrawn``, one audit row.
+    """
+    transition(comment, to=State.WITHDRAWN, by=by, next_states=NEXT_STATES)
+    return comment
+
+
+def update_search_vector(comment: WrittenComment) -> None:
+    """The stored search vector, in the comment's language, title weighted above body (PostgreSQL only)."""
+    if connection.vendor != "postgresql":
+        return
+    from django.contrib.postgres.search import SearchVector
+    from django.db.models import Value
+
+    config = Value(SEARCH_CONFIGURATIONS.get(comment.language, "simple"))
+    WrittenComment.objects.filter(pk=comment.pk).update(
+        search_vector=SearchVector("title", weight="A", config=config)
+        + SearchVector("body", weight="B", config=config)
+    )
+
+
+@transaction.atomic
+def comment_publish(*, comment: WrittenComment, by: Any, anonymously: bool = False) -> WrittenComment:
+    """Publish a submitted comment on the public page, with or without the organisation's name.
+
+    Refused without the organisation's consent; without its name only when it asked.
+    Side effects: state ``published``, the published time, the search vector; one audit
+    row; e-mail to the submitter.
+    """
+    if not comment.consent_to_publish:
+        raise ValidationError(
+            _("The organisation did not consent to publication: the comment is read, never published.")
+        )
+    if anonymously and not comment.anonymity_requested:
+        raise ValidationError(_("The organisation did not ask to be published without its name."))
+    transition(
+        comment,
+        to=State.PUBLISHED,
+        by=by,
+        next_states=NEXT_STATES,
+        note=_("Without the organisation's name.") if anonymously else "",
+        changes={"published_at": timezone.now(), "published_anonymously": anonymously},
+    )
+    update_search_vector(comment)
+    _notify(comment, "submissions/email/comment_decided")
+    return comment
+
+
+def _reasoned(
+    comment: WrittenComment, *, to: str, by: Any, reason: str, changes: dict | None = None
+) -> WrittenComment:
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Give the reason; the submitter reads it.")]})
+    transition(
+        comment,
+        to=to,
+        by=by,
+        next_states=NEXT_STATES,
+        note=reason.strip(),
+        changes={"reason": reason.strip(), **(changes or {})},
+    )
+    _notify(comment, "submissions/email/comment_decided")
+    return comment
+
+
+@transaction.atomic
+def comment_reject(*, comment: WrittenComment, by: Any, reason: str) -> WrittenComment:
+    """Reject a submitted comment; the reason is shown to the submitter.
+
+    Side effects: state ``rejected``, one audit row, e-mail to the submitter.
+    """
+    return _reasoned(comment, to=State.REJECTED, by=by, reason=reason)
+
+
+@transaction.atomic
+def comment_unpublish(*, comment: WrittenComment, by: Any, reason: str) -> WrittenComment:
+    """Take a published comment off the public page; the reason is shown to the submitter.
+
+    Side effects: state ``unpublished``, one audit row, e-mail to the submitter.
+    """
+    return _reasoned(comment, to=State.UNPUBLISHED, by=by, reason=reason)
