@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint format install install-test demo migrate messages clean
+.PHONY: run test lint format install install-test demo migrate messages clean bench-comments
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,3 +51,8 @@ messages: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+# Loads 10,000 published comments into PostgreSQL (DATABASE_URL, or the local
+# dialogue_portal_bench database) and times the public list, a filtered list and a search.
+bench-comments: install
+	$(PY) benchmarks/bench_comments.py

@@ -16,7 +16,7 @@ from .roles import SECRETARIAT_GROUP, sync_secretariat_group
 # Each app that has demo data keeps it in its own ``demo.py`` ("module" runs its
 # ``load()``, "module:function" another loader); they load in this order because later
 # ones refer to rows of earlier ones: who took part needs both calendar and organisations.
-DEMO_MODULES = ["sessions.demo", "stakeholders.demo", "sessions.demo:load_participation"]
+DEMO_MODULES = ["sessions.demo", "stakeholders.demo", "sessions.demo:load_participation", "submissions.demo"]
 
 DEMO_PASSWORD = "dialogue-demo-2026"  # noqa: S105 (a demo login, printed by `make run`)
 

@@ -63,10 +63,13 @@ class WrittenComment(models.Model):
         on_delete=models.PROTECT,
         related_name="comments",
     )
+    # The comment is the organisation's: it outlives the account of the person who sent it.
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("submitted by"),
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="comments",
     )
     title = models.CharField(_("title"), max_length=300)

@@ -146,8 +146,11 @@ def comment_save_draft(
     if created:
         record(comment, by=by, from_state="", to_state=comment.state)
     for attachment in comment.attachments.filter(pk__in=list(remove_attachments)):
-        attachment.file.delete(save=False)
+        # The file goes only once the removal is committed: a refusal later in this save
+        # rolls the row back, and its file must still be there.
+        name, storage = attachment.file.name, attachment.file.storage
         attachment.delete()
+        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
     _attach(comment, attachments)
     return comment
 
@@ -182,7 +185,7 @@ def comment_submit(*, comment: WrittenComment, by: Any) -> WrittenComment:
     )
     send_templated(
         "submissions/email/comment_received",
-        [comment.author.email],
+        _submitters(comment),
         {
             "tracking_number": tracking,
             "title": comment.title,
@@ -197,10 +200,17 @@ def comment_submit(*, comment: WrittenComment, by: Any) -> WrittenComment:
     return comment
 
 
+def _submitters(comment: WrittenComment) -> list[str]:
+    """Who hears about a comment: the person who sent it, or the focal points once they are gone."""
+    if comment.author_id and comment.author.email:
+        return [comment.author.email]
+    return list(comment.organisation.focal_points.values_list("user__email", flat=True))
+
+
 def _notify(comment: WrittenComment, template: str) -> None:
     send_templated(
         template,
-        [comment.author.email],
+        _submitters(comment),
         {
             "tracking_number": comment.tracking_number,
             "title": comment.title,

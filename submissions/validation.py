@@ -8,6 +8,7 @@ and ODT are ZIP archives, opened to find the entries that make them what they cl
 import re
 import unicodedata
 import zipfile
+import zlib
 from pathlib import PurePath
 
 from django.conf import settings
@@ -18,6 +19,8 @@ from django.utils.translation import gettext as _
 
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 CJK_LANGUAGES = {"zh", "ja", "ko"}
+# A word, with its inner hyphens and apostrophes: "anti-trafficking" and "States’" count once.
+WORD = re.compile(r"\w+(?:['’-]\w+)*")
 
 
 def _is_cjk(character: str) -> bool:
@@ -31,8 +34,8 @@ def count_words(text: str, language: str = "") -> int:
     cjk = sum(1 for character in text if _is_cjk(character))
     if language in CJK_LANGUAGES or cjk > len(text) / 4:
         rest = "".join(" " if _is_cjk(character) else character for character in text)
-        return (cjk + 1) // 2 + len(re.findall(r"\w+", rest))
-    return len(re.findall(r"\w+(?:['’-]\w+)*", text))
+        return (cjk + 1) // 2 + len(WORD.findall(rest))
+    return len(WORD.findall(text))
 
 
 def check_length(text: str, language: str = "") -> None:
@@ -54,7 +57,11 @@ def _refuse(name: str, why: str) -> ValidationError:
 
 def _check_archive(upload: UploadedFile, name: str, kind: str) -> None:
     upload.seek(0)
-    if not zipfile.is_zipfile(upload):
+    # A ZIP is found from its end: an executable with an archive appended would pass as
+    # one. A document starts with its first entry.
+    starts_as_zip = upload.read(4) == b"PK\x03\x04"
+    upload.seek(0)
+    if not starts_as_zip or not zipfile.is_zipfile(upload):
         raise _refuse(name, _("it is not a %(kind)s document.") % {"kind": kind.upper()})
     upload.seek(0)
     try:
@@ -70,7 +77,8 @@ def _check_archive(upload: UploadedFile, name: str, kind: str) -> None:
                     raise _refuse(name, _("it is not a Word (DOCX) text document."))
             elif "mimetype" not in names or archive.read("mimetype").strip() != ODT_MIMETYPE:
                 raise _refuse(name, _("it is not an OpenDocument text (ODT) document."))
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, ValueError, EOFError) as exc:
+        # Damaged, encrypted or oddly compressed: not a document anyone can open.
         raise _refuse(name, _("the archive is damaged.")) from exc
     finally:
         upload.seek(0)

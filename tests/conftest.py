@@ -11,10 +11,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_clean(settings):
+def _fast_and_clean(settings, tmp_path):
     # allauth's rate-limit counters live in the cache: each test starts with none.
     cache.clear()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Uploads and generated files of a test land in its own folder, never in the tree.
+    settings.MEDIA_ROOT = tmp_path / "media"
     yield
     cache.clear()
 

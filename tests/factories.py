@@ -216,6 +216,7 @@ class WrittenCommentFactory(factory.django.DjangoModelFactory):
     body = "Civil society holds data on firearms trafficking that the review should use."
     language = "en"
     consent_to_publish = True
+    state = WrittenComment.State.DRAFT
     sequence = factory.Maybe(
         factory.LazyAttribute(lambda c: c.state not in ("draft", "withdrawn")),
         yes_declaration=factory.Sequence(lambda n: n + 1),

@@ -1,25 +1,363 @@
-"""Placeholders: each is replaced by its real view."""
+"""The focal points' written-comment pages: write, save, submit, follow and withdraw a comment.
+
+Every page needs a signed-in user. The organisation and its comments are fetched through
+``permissions``, which answers 404 to anyone who is not one of the organisation's focal
+points. The views parse a form, call a service and redirect; a refusal from the service
+is shown next to the field it concerns, with what was typed kept (files excepted: no
+browser lets a page choose them again, so the page says to).
+"""
+
+import time
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from dialogue_portal.models import AuditEvent
+from sessions.models import Dialogue
+from stakeholders.models import Organisation
+from stakeholders.permissions import get_organisation_for_focal_point
+
+from .. import services
+from ..forms import CommentForm, ConfirmForm, add_service_errors, error_summary
+from ..models import WrittenComment
+from ..permissions import get_comment_for_focal_point
+
+State = WrittenComment.State
+WITHDRAWABLE = frozenset({State.DRAFT, State.SUBMITTED})
+
+GET_POST = require_http_methods(["GET", "POST"])
+GET_ONLY = require_http_methods(["GET", "HEAD"])
+POST_ONLY = require_http_methods(["POST"])
+
+# How long a "new comment" form remembers the comment it made, and how long a second
+# sending of it waits for the first to finish.
+FORM_TOKEN_TIMEOUT = 24 * 60 * 60
+FORM_TOKEN_WAIT_SECONDS = 5.0
 
 
-def comment(request, *args, **kwargs):
-    raise NotImplementedError
+def _template(name: str) -> str:
+    return f"submissions/focal/{name}.html"
 
 
-def comment_edit(request, *args, **kwargs):
-    raise NotImplementedError
+def _data(request: HttpRequest):
+    return request.POST if request.method == "POST" else None
 
 
-def comment_new(request, *args, **kwargs):
-    raise NotImplementedError
+def _files(request: HttpRequest):
+    return request.FILES if request.method == "POST" else None
 
 
-def comment_submit(request, *args, **kwargs):
-    raise NotImplementedError
+def _refusal(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
 
 
-def comment_withdraw(request, *args, **kwargs):
-    raise NotImplementedError
+def _deadline(dialogue: Dialogue) -> str:
+    return date_format(timezone.localtime(dialogue.comments_deadline, dialogue.zone), "j F Y, H:i T")
 
 
-def comments(request, *args, **kwargs):
-    raise NotImplementedError
+def _open_dialogues():
+    """Dialogues taking written comments now, the nearest deadline first."""
+    return (
+        Dialogue.objects.filter(state=Dialogue.State.OPEN, comments_deadline__gte=timezone.now())
+        .select_related("session__working_group")
+        .order_by("comments_deadline", "date", "id")
+    )
+
+
+def _attachments(comment: WrittenComment):
+    return comment.attachments.order_by("created_at", "id")
+
+
+# --- The organisation's comments ------------------------------------------------------------
+
+
+@login_required
+@GET_ONLY
+def comments(request: HttpRequest, organisation_pk: int) -> HttpResponse:
+    organisation = get_organisation_for_focal_point(request.user, organisation_pk)
+    rows = (
+        WrittenComment.objects.for_organisation(organisation)
+        .select_related("dialogue__session__working_group")
+        .annotate(attachment_count=Count("attachments"))
+        .defer("body", "search_vector")
+        .order_by("-created_at", "-id")
+    )
+    return render(
+        request,
+        _template("comments"),
+        {"organisation": organisation, "comments": rows, "open_dialogues": _open_dialogues()},
+    )
+
+
+# --- Writing ------------------------------------------------------------------------------
+
+
+def _form_page(
+    request: HttpRequest, form: CommentForm, *, organisation: Organisation, **context
+) -> HttpResponse:
+    form.describe_body()
+    return render(
+        request,
+        _template("comment_form"),
+        {
+            "organisation": organisation,
+            "dialogue": form.dialogue,
+            "form": form,
+            "word_count": form.word_count(),
+            "word_count_templates": form.word_count_templates(),
+            "max_words": number_format(settings.WRITTEN_COMMENT_MAX_WORDS, force_grouping=True),
+            "errors": error_summary(form),
+            # Browsers never fill a file input again: say so when files were sent and refused.
+            "choose_files_again": bool(form.errors and request.FILES),
+            "deadline": _deadline(form.dialogue),
+            **context,
+        },
+    )
+
+
+def _after_save(request: HttpRequest, comment: WrittenComment, *, submit: bool) -> HttpResponse:
+    if not submit:
+        messages.success(request, _("The draft is saved. You may change it until you submit it."))
+        return redirect("submissions:edit", comment.organisation_id, comment.pk)
+    try:
+        comment = services.comment_submit(comment=comment, by=request.user)
+    except ValidationError as exc:
+        messages.error(
+            request, _("The draft is saved, but it was not submitted: %(why)s") % {"why": _refusal(exc)}
+        )
+        return redirect("submissions:edit", comment.organisation_id, comment.pk)
+    messages.success(request, _("The comment is submitted. A receipt was e-mailed to you."))
+    return redirect("submissions:mine", comment.organisation_id, comment.pk)
+
+
+def _dialogue_from_query(request: HttpRequest) -> Dialogue | None:
+    raw = request.GET.get("dialogue")
+    if raw is None:
+        return None
+    try:
+        pk = int(raw)
+    except ValueError:
+        raise Http404 from None
+    return get_object_or_404(Dialogue.objects.select_related("session__working_group"), pk=pk)
+
+
+def _already_sent(
+    request: HttpRequest, organisation: Organisation, key: str, *, submit: bool
+) -> HttpResponse:
+    """The same "new comment" form sent again: show the comment the first sending made."""
+    deadline = time.monotonic() + FORM_TOKEN_WAIT_SECONDS
+    pk = cache.get(key)
+    while not pk and pk is not None and time.monotonic() < deadline:
+        time.sleep(0.1)  # the first sending is still being saved
+        pk = cache.get(key)
+    comment = WrittenComment.objects.filter(organisation=organisation, pk=pk).first() if pk else None
+    if comment is None:
+        messages.error(request, _("This form was already sent. Check the organisation's comments below."))
+        return redirect("submissions:my_comments", organisation.pk)
+    if submit and comment.state in (State.DRAFT, State.SUBMITTED):
+        return _after_save(request, comment, submit=True)
+    return redirect(
+        "submissions:edit" if comment.state == State.DRAFT else "submissions:mine",
+        organisation.pk,
+        comment.pk,
+    )
+
+
+@login_required
+@GET_POST
+def comment_new(request: HttpRequest, organisation_pk: int) -> HttpResponse:
+    organisation = get_organisation_for_focal_point(request.user, organisation_pk)
+    dialogue = _dialogue_from_query(request)
+    if dialogue is None:
+        return render(
+            request,
+            _template("choose_dialogue"),
+            {"organisation": organisation, "dialogues": _open_dialogues()},
+        )
+    if request.method == "GET":
+        refusal = services.comments_refusal(organisation=organisation, dialogue=dialogue)
+        if refusal:
+            return render(
+                request,
+                _template("comment_refused"),
+                {
+                    "organisation": organisation,
+                    "dialogue": dialogue,
+                    "refusal": refusal,
+                    "deadline": _deadline(dialogue),
+                },
+            )
+    form = CommentForm(
+        _data(request), _files(request), dialogue=dialogue, initial={"form_token": uuid.uuid4().hex}
+    )
+    if request.method == "POST" and form.is_valid():
+        submit = "submit" in request.POST
+        token = form.cleaned_data["form_token"]
+        key = f"submissions:new-comment:{organisation.pk}:{token}"
+        if token and not cache.add(key, 0, FORM_TOKEN_TIMEOUT):
+            return _already_sent(request, organisation, key, submit=submit)
+        try:
+            comment = services.comment_save_draft(
+                organisation=organisation,
+                dialogue=dialogue,
+                by=request.user,
+                attachments=form.cleaned_data["attachments"],
+                **form.details(),
+            )
+        except ValidationError as exc:
+            if token:
+                cache.delete(key)  # nothing was made: the same form may be sent again
+            add_service_errors(form, exc)
+        else:
+            if token:
+                cache.set(key, comment.pk, FORM_TOKEN_TIMEOUT)
+            return _after_save(request, comment, submit=submit)
+    return _form_page(request, form, organisation=organisation, comment=None)
+
+
+@login_required
+@GET_POST
+def comment_edit(request: HttpRequest, organisation_pk: int, pk: int) -> HttpResponse:
+    comment = get_comment_for_focal_point(request.user, organisation_pk, pk)
+    organisation = comment.organisation
+    if comment.state != State.DRAFT:
+        if request.method == "POST" and "submit" in request.POST and comment.state == State.SUBMITTED:
+            # "Save and submit" sent twice: the first one did both.
+            return redirect("submissions:mine", organisation.pk, comment.pk)
+        messages.error(
+            request,
+            _("Only a draft can be changed; this comment is %(state)s.")
+            % {"state": comment.get_state_display()},
+        )
+        return redirect("submissions:mine", organisation.pk, comment.pk)
+    refusal = services.comments_refusal(organisation=organisation, dialogue=comment.dialogue)
+    if request.method == "GET" and refusal:
+        return render(
+            request,
+            _template("comment_refused"),
+            {
+                "organisation": organisation,
+                "dialogue": comment.dialogue,
+                "comment": comment,
+                "refusal": refusal,
+                "deadline": _deadline(comment.dialogue),
+            },
+        )
+    form = CommentForm(_data(request), _files(request), dialogue=comment.dialogue, comment=comment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_save_draft(
+                organisation=organisation,
+                dialogue=comment.dialogue,
+                by=request.user,
+                comment=comment,
+                attachments=form.cleaned_data["attachments"],
+                remove_attachments=[attachment.pk for attachment in form.cleaned_data["remove_attachments"]],
+                **form.details(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            # The service set the typed values on the comment before refusing them.
+            comment.refresh_from_db()
+        else:
+            return _after_save(request, comment, submit="submit" in request.POST)
+    return _form_page(
+        request,
+        form,
+        organisation=organisation,
+        comment=comment,
+        attachments=list(_attachments(comment)),
+    )
+
+
+# --- One comment ----------------------------------------------------------------------------
+
+
+def _history(comment: WrittenComment) -> list[dict]:
+    """The comment's audit rows as the organisation sees them: never who acted."""
+    labels = dict(State.choices)
+    return [
+        {
+            "time": event.created_at,
+            "from_state": labels.get(event.from_state, event.from_state),
+            "to_state": labels.get(event.to_state, event.to_state),
+            "note": event.note,
+        }
+        for event in AuditEvent.objects.for_object(comment)
+        .order_by("created_at", "id")
+        .only("created_at", "from_state", "to_state", "note")
+    ]
+
+
+@login_required
+@GET_ONLY
+def comment(request: HttpRequest, organisation_pk: int, pk: int) -> HttpResponse:
+    comment = get_comment_for_focal_point(request.user, organisation_pk, pk)
+    return render(
+        request,
+        _template("comment"),
+        {
+            "organisation": comment.organisation,
+            "comment": comment,
+            "attachments": _attachments(comment),
+            "history": _history(comment),
+            "can_edit": comment.state == State.DRAFT,
+            "can_withdraw": comment.state in WITHDRAWABLE,
+            "refusal": services.comments_refusal(organisation=comment.organisation, dialogue=comment.dialogue)
+            if comment.state == State.DRAFT
+            else None,
+            "deadline": _deadline(comment.dialogue),
+        },
+    )
+
+
+@login_required
+@POST_ONLY
+def comment_submit(request: HttpRequest, organisation_pk: int, pk: int) -> HttpResponse:
+    comment = get_comment_for_focal_point(request.user, organisation_pk, pk)
+    try:
+        # A second sending (double click, resent form) returns the first submission.
+        comment = services.comment_submit(comment=comment, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, _refusal(exc))
+    else:
+        messages.success(request, _("The comment is submitted. A receipt was e-mailed to you."))
+    return redirect("submissions:mine", organisation_pk, comment.pk)
+
+
+@login_required
+@GET_POST
+def comment_withdraw(request: HttpRequest, organisation_pk: int, pk: int) -> HttpResponse:
+    comment = get_comment_for_focal_point(request.user, organisation_pk, pk)
+    if comment.state not in WITHDRAWABLE:
+        messages.error(
+            request,
+            _("This comment is %(state)s: it can no longer be withdrawn.")
+            % {"state": comment.get_state_display()},
+        )
+        return redirect("submissions:mine", organisation_pk, comment.pk)
+    form = ConfirmForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_withdraw(comment=comment, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, _refusal(exc))
+        else:
+            messages.success(request, _("The comment is withdrawn."))
+        return redirect("submissions:mine", organisation_pk, comment.pk)
+    return render(
+        request,
+        _template("comment_withdraw"),
+        {"organisation": comment.organisation, "comment": comment, "form": form},
+    )

@@ -1,25 +1,315 @@
-"""Placeholders: each is replaced by its real view."""
+"""The public side of written comments: the list with its filters and search, a page per
+comment, the Atom feeds, the CSV export of the filtered list, and attachment downloads.
+
+Every comment shown here comes through ``selectors.published_comments`` or
+``permissions.get_published_comment``; every attachment through
+``permissions.get_attachment_for_user``.
+"""
+
+import csv
+import datetime
+from dataclasses import dataclass
+
+from django import forms
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, QuerySet
+from django.forms.utils import flatatt
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sessions.models import AgendaItem, Cluster, Dialogue, WorkingGroup
+from sessions.selectors import dialogue_ordinal, with_ordinals
+from stakeholders.models import Category, Organisation
+
+from ..feeds import DialogueCommentsFeed, LatestCommentsFeed
+from ..models import Language, WrittenComment
+from ..permissions import get_attachment_for_user, get_published_comment
+from ..selectors import CommentFilters, published_comments
+from ..templatetags.comments import dialogue_label, organisation_country, organisation_label
+
+PER_PAGE = 25
+
+feed = LatestCommentsFeed()
+dialogue_feed = DialogueCommentsFeed()
 
 
-def attachment(request, *args, **kwargs):
-    raise NotImplementedError
+# --- Filters ------------------------------------------------------------------------------
 
 
-def comment_detail(request, *args, **kwargs):
-    raise NotImplementedError
+@dataclass(frozen=True)
+class FilterOptions:
+    """What the filter selects offer, read once per request (a fixed number of queries)."""
+
+    dialogues: list[Dialogue]
+    agenda_items: list[AgendaItem]
+    organisations: list[Organisation]
+
+    @classmethod
+    def read(cls) -> "FilterOptions":
+        published = WrittenComment.objects.published()
+        return cls(
+            # Every dialogue, not only those with comments: its page links here with ?dialogue=.
+            dialogues=list(
+                with_ordinals(Dialogue.objects.public())
+                .select_related("session__working_group")
+                .order_by("-date", "-start_time", "-id")
+            ),
+            # EXISTS: one index probe per agenda item or organisation, however many comments.
+            agenda_items=list(
+                AgendaItem.objects.filter(Exists(published.filter(agenda_item=OuterRef("pk")))).order_by(
+                    "-dialogue__date", "dialogue_id", "number"
+                )
+            ),
+            # Only organisations named on at least one published comment: an organisation
+            # published only without its name must not appear here.
+            organisations=list(
+                Organisation.objects.filter(
+                    Exists(published.filter(organisation=OuterRef("pk"), published_anonymously=False))
+                ).order_by("name", "pk")
+            ),
+        )
+
+    @property
+    def working_groups(self) -> list[WorkingGroup]:
+        """The working groups of the dialogues (read with them): one without a dialogue has no comment."""
+        groups = {dialogue.session.working_group for dialogue in self.dialogues}
+        return sorted(groups, key=lambda group: (group.name, group.pk))
+
+    def by_pk(self) -> dict[int, Dialogue]:
+        """The dialogues, read with their ordinal and working group, to share among comments."""
+        return {dialogue.pk: dialogue for dialogue in self.dialogues}
 
 
-def comment_list(request, *args, **kwargs):
-    raise NotImplementedError
+class _Select(forms.Select):
+    """A select rendered in Python: Django's renders one template per option, which is most
+    of the list page's time once its filters offer a few dozen choices."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('<optgroup label="{}">', group_name))
+            for option in options:
+                parts.append(
+                    format_html(
+                        '<option value="{}"{}>{}</option>',
+                        option["value"],
+                        mark_safe(" selected") if option["selected"] else "",  # noqa: S308 - a constant
+                        option["label"],
+                    )
+                )
+            if group_name:
+                parts.append(mark_safe("</optgroup>"))  # noqa: S308 - a constant
+        parts.append(mark_safe("</select>"))  # noqa: S308 - a constant
+        return mark_safe("".join(parts))  # noqa: S308 - every part built by format_html
 
 
-def dialogue_feed(request, *args, **kwargs):
-    raise NotImplementedError
+class CommentFilterForm(forms.Form):
+    q = forms.CharField(
+        label=gettext_lazy("Search the comments"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    dialogue = forms.TypedChoiceField(
+        label=gettext_lazy("Dialogue"), required=False, coerce=int, empty_value=None, widget=_Select
+    )
+    working_group = forms.TypedChoiceField(
+        label=gettext_lazy("Working group"), required=False, coerce=int, empty_value=None, widget=_Select
+    )
+    category = forms.ChoiceField(label=gettext_lazy("Category"), required=False, widget=_Select)
+    language = forms.ChoiceField(label=gettext_lazy("Language"), required=False, widget=_Select)
+    agenda_item = forms.TypedChoiceField(
+        label=gettext_lazy("Agenda item"), required=False, coerce=int, empty_value=None, widget=_Select
+    )
+    cluster = forms.ChoiceField(label=gettext_lazy("Cluster"), required=False, widget=_Select)
+    organisation = forms.TypedChoiceField(
+        label=gettext_lazy("Organisation"), required=False, coerce=int, empty_value=None, widget=_Select
+    )
+
+    def __init__(self, *args, options: FilterOptions, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = self.fields
+        fields["dialogue"].choices = [("", _("All dialogues"))] + [
+            (dialogue.pk, dialogue_label(dialogue)) for dialogue in options.dialogues
+        ]
+        fields["working_group"].choices = [("", _("All working groups"))] + [
+            (group.pk, group.name) for group in options.working_groups
+        ]
+        fields["category"].choices = [("", _("All categories")), *Category.choices]
+        fields["language"].choices = [("", _("All languages")), *Language.choices]
+        dialogues = options.by_pk()
+        items: dict[str, list] = {}
+        for item in options.agenda_items:
+            # Grouped under their dialogue, already read with its ordinal and working group.
+            items.setdefault(dialogue_label(dialogues[item.dialogue_id]), []).append((item.pk, str(item)))
+        fields["agenda_item"].choices = [("", _("All agenda items")), *items.items()]
+        fields["cluster"].choices = [("", _("All clusters")), *Cluster.choices]
+        fields["organisation"].choices = [("", _("All organisations"))] + [
+            (
+                organisation.pk,
+                f"{organisation.name} ({organisation.acronym})"
+                if organisation.acronym
+                else organisation.name,
+            )
+            for organisation in options.organisations
+        ]
+
+    def filters(self) -> CommentFilters | None:
+        """The filters asked for, or None when a value is not one of the choices (then nothing
+        matches, rather than silently widening the list)."""
+        if not self.is_bound:
+            return CommentFilters()
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
+        return CommentFilters(
+            dialogue=data["dialogue"],
+            working_group=data["working_group"],
+            category=data["category"],
+            language=data["language"],
+            agenda_item=data["agenda_item"],
+            cluster=data["cluster"],
+            organisation=data["organisation"],
+            query=data["q"].strip(),
+        )
 
 
-def export_csv(request, *args, **kwargs):
-    raise NotImplementedError
+def _filtered(request) -> tuple[CommentFilterForm, FilterOptions, QuerySet[WrittenComment]]:
+    options = FilterOptions.read()
+    form = CommentFilterForm(request.GET or None, options=options)
+    filters = form.filters()
+    comments = WrittenComment.objects.none() if filters is None else published_comments(filters)
+    return form, options, comments
 
 
-def feed(request, *args, **kwargs):
-    raise NotImplementedError
+def _share_dialogues(comments, options: FilterOptions) -> None:
+    """Give each comment the dialogue already read for the filters, with its ordinal: one
+    instance per dialogue, so that its label is worked out once."""
+    dialogues = options.by_pk()
+    for comment in comments:
+        comment.dialogue = dialogues.get(comment.dialogue_id, comment.dialogue)
+
+
+# --- Pages --------------------------------------------------------------------------------
+
+
+def comment_list(request):
+    form, options, comments = _filtered(request)
+    page = Paginator(comments, PER_PAGE).get_page(request.GET.get("page"))
+    _share_dialogues(page.object_list, options)
+    chosen_dialogue = form.cleaned_data.get("dialogue") if form.is_bound and not form.errors else None
+    return render(
+        request,
+        "submissions/public/comment_list.html",
+        {
+            "form": form,
+            "page": page,
+            "searching": bool(form.is_bound and form.cleaned_data.get("q", "").strip()),
+            "dialogue_pk": chosen_dialogue,
+        },
+    )
+
+
+def comment_detail(request, pk: int):
+    comment = get_published_comment(pk)
+    comment.dialogue.ordinal = dialogue_ordinal(comment.dialogue)
+    return render(
+        request,
+        "submissions/public/comment_detail.html",
+        {"comment": comment, "attachments": list(comment.attachments.order_by("created_at", "id"))},
+    )
+
+
+# --- CSV export ---------------------------------------------------------------------------
+
+# A spreadsheet reads a cell that begins with one of these as a formula.
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value) -> str:
+    """The cell's text, with a leading apostrophe when a spreadsheet would run it as a formula."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+class _Lines:
+    """csv.writer writes into this and gets each line back, for one join at the end."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def export_csv(request):
+    form, options, comments = _filtered(request)
+    writer = csv.writer(_Lines())
+    lines = [
+        "\ufeff",  # The BOM: spreadsheets then read the file as UTF-8.
+        writer.writerow(
+            [
+                _("Tracking number"),
+                _("Published (UTC)"),
+                _("Dialogue"),
+                _("Working group"),
+                _("Organisation"),
+                _("Category"),
+                _("Country"),
+                _("Language"),
+                _("Title"),
+                _("Comment page"),
+            ]
+        ),
+    ]
+    # Every matching row, not one page; the attachments are not in the file.
+    for comment in comments.prefetch_related(None).iterator(chunk_size=2000):
+        _share_dialogues([comment], options)
+        dialogue = comment.dialogue
+        row = [
+            comment.tracking_number,
+            comment.published_at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M"),
+            dialogue_label(dialogue),
+            dialogue.session.working_group.name,
+            organisation_label(comment),
+            comment.organisation.get_category_display(),
+            organisation_country(comment),
+            comment.get_language_display(),
+            comment.title,
+            settings.SITE_URL + reverse("submissions:detail", args=[comment.pk]),
+        ]
+        lines.append(writer.writerow([neutralise(cell) for cell in row]))
+    response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="written-comments.csv"'
+    return response
+
+
+# --- Attachments --------------------------------------------------------------------------
+
+
+def attachment(request, pk: int):
+    attachment = get_attachment_for_user(request.user, pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    # The browser must not second-guess the type (an HTML page disguised as a PDF).
+    response["X-Content-Type-Options"] = "nosniff"
+    if attachment.comment.state != WrittenComment.State.PUBLISHED:
+        # Seen only by its organisation and the secretariat: no shared cache may keep it.
+        patch_cache_control(response, private=True, no_store=True)
+    return response

@@ -1,0 +1,82 @@
+"""Atom feeds of newly published written comments: all of them, and those of one dialogue.
+
+Readers treat an Atom summary as HTML, so the excerpt goes in escaped: "<script>" in a
+body reaches them as text. The author is the organisation, or the anonymous wording for a
+comment published without its name (then nothing else of the organisation is in the entry).
+"""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from sessions.permissions import get_dialogue_for_public
+
+from .selectors import CommentFilters, published_comments
+from .templatetags.comments import dialogue_label, excerpt, organisation_label
+
+FEED_ITEMS = 50
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+class LatestCommentsFeed(Feed):
+    feed_type = Atom1Feed
+
+    def title(self, obj=None) -> str:
+        return _("Written comments on the constructive dialogues")
+
+    def subtitle(self, obj=None) -> str:
+        return _("Written comments of non-governmental stakeholders, newest first, as they are published.")
+
+    def link(self, obj=None) -> str:
+        return _absolute(reverse("submissions:list"))
+
+    def feed_url(self, obj=None) -> str:
+        return _absolute(reverse("submissions:feed"))
+
+    def filters(self, obj) -> CommentFilters:
+        return CommentFilters()
+
+    def items(self, obj=None):
+        # Newest first: the selector's order without a search.
+        return published_comments(self.filters(obj)).prefetch_related(None)[:FEED_ITEMS]
+
+    def item_title(self, item) -> str:
+        return item.title
+
+    def item_link(self, item) -> str:
+        return _absolute(reverse("submissions:detail", args=[item.pk]))
+
+    def item_description(self, item) -> str:
+        return escape(excerpt(item.body))
+
+    def item_author_name(self, item) -> str:
+        return organisation_label(item)
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.published_at
+
+
+class DialogueCommentsFeed(LatestCommentsFeed):
+    def get_object(self, request, dialogue_pk: int):
+        return get_dialogue_for_public(dialogue_pk)
+
+    def title(self, obj=None) -> str:
+        return _("Written comments: %(dialogue)s") % {"dialogue": dialogue_label(obj)}
+
+    def link(self, obj=None) -> str:
+        return _absolute(f"{reverse('submissions:list')}?dialogue={obj.pk}")
+
+    def feed_url(self, obj=None) -> str:
+        return _absolute(reverse("submissions:dialogue_feed", args=[obj.pk]))
+
+    def filters(self, obj) -> CommentFilters:
+        return CommentFilters(dialogue=obj.pk)
