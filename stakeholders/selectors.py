@@ -5,8 +5,6 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from dialogue_portal.models import AuditEvent
-
 from .models import Accreditation, CirculationList, FocalPoint, Objection, Organisation
 
 State = Accreditation.State
@@ -80,18 +78,6 @@ def accreditation_for_review(*, accreditation: Accreditation) -> Organisation:
         .filter(pk=accreditation.organisation_id)
         .get()
     )
-
-
-def accreditation_history(*, accreditation: Accreditation) -> list[AuditEvent]:
-    """The request's audit rows, oldest first, each with the labels of its states."""
-    labels = dict(State.choices)
-    events = list(
-        AuditEvent.objects.for_object(accreditation).select_related("actor").order_by("created_at", "id")
-    )
-    for event in events:
-        event.from_label = labels.get(event.from_state, event.from_state)
-        event.to_label = labels.get(event.to_state, event.to_state)
-    return events
 
 
 def accreditation_objections(*, accreditation: Accreditation) -> QuerySet[Objection]:

@@ -87,11 +87,6 @@ def celery_worker(transactional_db):
         shutdown_timeout=30,
     ) as worker:
         yield worker
-    # A started worker marks the whole process as "inside a task", where result.get()
-    # refuses to block; the tests that follow are not.
-    from celery._state import _set_task_join_will_block
-
-    _set_task_join_will_block(False)
 
 
 # --- Browser --------------------------------------------------------------------------

@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from dialogue_portal.history import history
+
 from .. import selectors, services
 from ..models import Accreditation, CirculationList, EcosocStatus
 from ..permissions import (
@@ -216,7 +218,7 @@ def _render_detail(request, accreditation: Accreditation, *, failed: str = "", f
         {
             "accreditation": accreditation,
             "organisation": selectors.accreditation_for_review(accreditation=accreditation),
-            "history": selectors.accreditation_history(accreditation=accreditation),
+            "history": history(accreditation),
             "objections": selectors.accreditation_objections(accreditation=accreditation),
             "forms": forms,
             "errors": errors,

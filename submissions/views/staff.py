@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from dialogue_portal.models import AuditEvent
+from dialogue_portal.history import history
 from dialogue_portal.roles import secretariat_required
 
 from .. import services
@@ -130,13 +130,6 @@ def _render_comment(
         forms[failed] = failed_form
     # Keyed for the template, which cannot read "publish-anonymously".
     forms = {action.replace("-", "_"): form for action, form in forms.items()}
-    history = (
-        AuditEvent.objects.for_object(comment)
-        .select_related("actor")
-        .order_by("created_at", "id")
-        .only("created_at", "from_state", "to_state", "note", "actor__email")
-    )
-    labels = dict(State.choices)
     return render(
         request,
         "submissions/staff/comment.html",
@@ -144,16 +137,7 @@ def _render_comment(
             "comment": comment,
             "organisation": comment.organisation,
             "attachments": comment.attachments.order_by("created_at", "id"),
-            "history": [
-                {
-                    "time": event.created_at,
-                    "from_label": labels.get(event.from_state, event.from_state),
-                    "to_label": labels.get(event.to_state, event.to_state),
-                    "actor": event.actor,
-                    "note": event.note,
-                }
-                for event in history
-            ],
+            "history": history(comment),
             "forms": forms,
             "errors": error_summary(failed_form) if failed_form is not None else [],
         },

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dialogue_portal.models import AuditEvent
+from dialogue_portal.history import history
 from dialogue_portal.roles import secretariat_required
 from stakeholders.models import Representative
 
@@ -153,13 +153,6 @@ def application(request, pk: int, registration_pk: int):
         if registration.state == Registration.State.APPLIED:
             forms[decision] = form
         errors = _error_summary(form, linked=decision in forms)
-    history = list(
-        AuditEvent.objects.for_object(registration).select_related("actor").order_by("created_at", "id")
-    )
-    labels = dict(Registration.State.choices)
-    for event in history:
-        event.from_label = labels.get(event.from_state, event.from_state)
-        event.to_label = labels.get(event.to_state, event.to_state)
     return render(
         request,
         "sessions/staff/application.html",
@@ -169,6 +162,6 @@ def application(request, pk: int, registration_pk: int):
             "organisation": registration.organisation,
             "forms": forms,
             "errors": errors,
-            "history": history,
+            "history": history(registration),
         },
     )
