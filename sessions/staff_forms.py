@@ -10,42 +10,19 @@ import re
 import zoneinfo
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from dialogue_portal.forms import DateInput, TimeInput, add_service_errors  # noqa: F401 (used by the views)
 
 from .models import Registration
 
 # The room refusal belongs to no field of the postponement form: the new date and times
 # are what collide, so it is shown next to the date.
 POSTPONE_FIELD_FOR = {"room": "date"}
-
-
-def add_service_errors(form: forms.Form, error: ValidationError, *, field_for: dict | None = None) -> None:
-    """Show a service's refusal next to the field it names, or above the form."""
-    field_for = field_for or {}
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            field = field_for.get(field, field)
-            form.add_error(field if field in form.fields else NON_FIELD_ERRORS, messages)
-    else:
-        form.add_error(None, error.messages)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%H:%M")
 
 
 class DateTimeInput(forms.DateTimeInput):

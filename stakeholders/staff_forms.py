@@ -9,33 +9,18 @@ import datetime
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from dialogue_portal.forms import DateInput, add_service_errors  # noqa: F401 (used by the views)
+
 from . import selectors
 from .models import Accreditation, Category, CirculationList, EcosocStatus
 
 State = Accreditation.State
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's refusal next to the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else NON_FIELD_ERRORS, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 def default_deadline(circulated_on: datetime.date) -> datetime.date:

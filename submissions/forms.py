@@ -7,46 +7,23 @@ by :func:`add_service_errors`, so that each rule has one wording and one place.
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from dialogue_portal.forms import add_service_errors, error_summary  # noqa: F401 (used by the views)
 from sessions.models import AgendaItem, Cluster, Dialogue
 from stakeholders.models import Organisation
 
 from .models import Attachment, Language, WrittenComment
+from .services import EDITABLE_FIELDS
 from .validation import count_words
 
 State = WrittenComment.State
 
 ACCEPTED_EXTENSIONS = ".pdf,.docx,.odt"
-
-
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's refusal next to the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else NON_FIELD_ERRORS, messages)
-    else:
-        form.add_error(None, error.messages)
-
-
-def error_summary(form: forms.BaseForm) -> list[dict]:
-    """Each error of a refused form, naming its field and linking to it."""
-    summary = []
-    for name, errors in form.errors.items():
-        field = form[name] if name in form.fields else None
-        for message in errors:
-            summary.append(
-                {
-                    "label": field.label if field else "",
-                    "message": message,
-                    "anchor": field.id_for_label if field else "",
-                }
-            )
-    return summary
 
 
 def word_count_text(count: int) -> str:
@@ -83,16 +60,6 @@ class MultipleFileField(forms.FileField):
 
 
 # --- The focal point's form -----------------------------------------------------------------
-
-EDITABLE_FIELDS = (
-    "title",
-    "body",
-    "language",
-    "agenda_item",
-    "cluster",
-    "consent_to_publish",
-    "anonymity_requested",
-)
 
 
 class CommentForm(forms.ModelForm):

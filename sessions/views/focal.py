@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Case, F, Func, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, When
-from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from dialogue_portal.forms import add_service_errors as _add_errors
 from stakeholders.forms import ConfirmForm
 from stakeholders.models import Organisation, Representative
 from stakeholders.permissions import get_organisation_for_focal_point
@@ -42,15 +42,6 @@ def _template(name: str) -> str:
 
 def _data(request: HttpRequest):
     return request.POST if request.method == "POST" else None
-
-
-def _add_errors(form: BaseForm, exc: ValidationError) -> None:
-    """Put a service's refusal on the form: next to its field when it names one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- Applying ---------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from dialogue_portal.forms import add_service_errors as _add_errors
 from dialogue_portal.models import AuditEvent
 
 from .. import services
@@ -53,15 +53,6 @@ def _template(name: str) -> str:
 
 def _data(request: HttpRequest):
     return request.POST if request.method == "POST" else None
-
-
-def _add_errors(form: BaseForm, exc: ValidationError) -> None:
-    """Put a service's refusal on the form: next to its field when it names one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _refusal(exc: ValidationError) -> str:

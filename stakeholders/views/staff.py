@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from dialogue_portal.forms import error_summary as _error_summary
 from dialogue_portal.history import history
 
 from .. import selectors, services
@@ -188,22 +189,6 @@ def _actions_for(accreditation: Accreditation, *, today) -> list[str]:
     if accreditation.state == State.OBJECTED:
         return ["admit", "reject"]
     return []
-
-
-def _error_summary(form, *, linked: bool) -> list[dict]:
-    """Each error of a refused form, naming its field and linking to it when it is on the page."""
-    summary = []
-    for name, errors in form.errors.items():
-        field = form[name] if name in form.fields else None
-        for message in errors:
-            summary.append(
-                {
-                    "label": field.label if field else "",
-                    "message": message,
-                    "anchor": field.id_for_label if field and linked else "",
-                }
-            )
-    return summary
 
 
 def _render_detail(request, accreditation: Accreditation, *, failed: str = "", failed_form=None):
