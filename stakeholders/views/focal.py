@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from dialogue_portal.forms import add_service_errors as _add_errors
-from dialogue_portal.models import AuditEvent
+from dialogue_portal.history import history
 
 from .. import services
 from ..forms import (
@@ -165,23 +165,6 @@ def my_organisations(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _history(accreditations: list[Accreditation]) -> list[dict]:
-    """The accreditation's audit rows as the organisation may see them: never who acted."""
-    events = AuditEvent.objects.none()
-    for accreditation in accreditations:
-        events |= AuditEvent.objects.for_object(accreditation)
-    labels = dict(State.choices)
-    return [
-        {
-            "time": event.created_at,
-            "from_state": labels.get(event.from_state, event.from_state),
-            "to_state": labels.get(event.to_state, event.to_state),
-            "note": event.note,
-        }
-        for event in events.only("created_at", "from_state", "to_state", "note")
-    ]
-
-
 @login_required
 @GET_ONLY
 def manage(request: HttpRequest, pk: int) -> HttpResponse:
@@ -195,7 +178,7 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "organisation": organisation,
             "accreditation": accreditation,
-            "history": _history(accreditations),
+            "history": history(*accreditations),
             "can_request": current is None,
             "can_resubmit": current is not None and current.state == State.RETURNED,
             "can_withdraw": current is not None and current.state in WITHDRAWABLE,

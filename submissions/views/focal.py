@@ -23,7 +23,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from dialogue_portal.models import AuditEvent
+from dialogue_portal.history import history
 from sessions.models import Dialogue
 from stakeholders.models import Organisation
 from stakeholders.permissions import get_organisation_for_focal_point
@@ -284,22 +284,6 @@ def comment_edit(request: HttpRequest, organisation_pk: int, pk: int) -> HttpRes
 # --- One comment ----------------------------------------------------------------------------
 
 
-def _history(comment: WrittenComment) -> list[dict]:
-    """The comment's audit rows as the organisation sees them: never who acted."""
-    labels = dict(State.choices)
-    return [
-        {
-            "time": event.created_at,
-            "from_state": labels.get(event.from_state, event.from_state),
-            "to_state": labels.get(event.to_state, event.to_state),
-            "note": event.note,
-        }
-        for event in AuditEvent.objects.for_object(comment)
-        .order_by("created_at", "id")
-        .only("created_at", "from_state", "to_state", "note")
-    ]
-
-
 @login_required
 @GET_ONLY
 def comment(request: HttpRequest, organisation_pk: int, pk: int) -> HttpResponse:
@@ -311,7 +295,7 @@ def comment(request: HttpRequest, organisation_pk: int, pk: int) -> HttpResponse
             "organisation": comment.organisation,
             "comment": comment,
             "attachments": _attachments(comment),
-            "history": _history(comment),
+            "history": history(comment),
             "can_edit": comment.state == State.DRAFT,
             "can_withdraw": comment.state in WITHDRAWABLE,
             "refusal": services.comments_refusal(organisation=comment.organisation, dialogue=comment.dialogue)
