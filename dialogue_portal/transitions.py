@@ -3,10 +3,12 @@
 A lifecycle declares ``NEXT_STATES``: for each state, the states it may move to. A
 transition service calls :func:`transition`, which checks the move, saves it with a
 compare-and-set (so two people acting at once cannot both move the same object out of
-the same state), and writes the audit row, all in one transaction.
+the same state), and writes the audit row, all in one transaction. An edit of such a row
+goes through :func:`save_in_state`: only the columns it changes, only while the row is in
+a state that allows the edit.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -58,21 +60,50 @@ def transition(
             },
             code="illegal_transition",
         )
-    # update() skips auto_now columns; a move is a change like any other.
-    touched = {
-        f.name: timezone.now() for f in instance._meta.concrete_fields if getattr(f, "auto_now", False)
-    }
-    values = {field: to, **touched, **(changes or {})}
+    values = {field: to, **_touched(instance), **(changes or {})}
     moved = type(instance)._default_manager.filter(pk=instance.pk, **{field: current}).update(**values)
     if moved != 1:
-        raise TransitionNotAllowed(
-            _("This %(name)s was changed by someone else meanwhile; reload the page and try again.")
-            % {"name": name},
-            code="stale_state",
-        )
+        raise _stale(instance)
     for attr, value in values.items():
         setattr(instance, attr, value)
     return record(instance, by=by, from_state=current, to_state=to, note=note)
+
+
+def _touched(instance: models.Model) -> dict[str, Any]:
+    # update() skips auto_now columns; a move or an edit is a change like any other.
+    return {f.name: timezone.now() for f in instance._meta.concrete_fields if getattr(f, "auto_now", False)}
+
+
+def _stale(instance: models.Model) -> TransitionNotAllowed:
+    return TransitionNotAllowed(
+        _("This %(name)s was changed by someone else meanwhile; reload the page and try again.")
+        % {"name": instance._meta.verbose_name},
+        code="stale_state",
+    )
+
+
+def save_in_state(
+    instance: models.Model, *, fields: Iterable[str], states: Iterable[str], field: str = "state"
+) -> None:
+    """Write ``fields`` of ``instance`` to its row, only while the row is in one of ``states``.
+
+    The edit of a row with a lifecycle: it writes only the columns it changes, and only if
+    no transition moved the row meanwhile, so that a save racing a transition ends in
+    exactly one of them (a save that came second would otherwise undo the move).
+    Side effects: one UPDATE of ``fields`` (and the auto_now columns). Raises
+    ``TransitionNotAllowed`` (code ``stale_state``) and writes nothing when the row is
+    in another state, or gone.
+    """
+    allowed = list(states)
+    values = {name: getattr(instance, name) for name in fields}
+    values.update(_touched(instance))
+    updated = (
+        type(instance)._default_manager.filter(pk=instance.pk, **{f"{field}__in": allowed}).update(**values)
+    )
+    if updated != 1:
+        raise _stale(instance)
+    for attr, value in values.items():
+        setattr(instance, attr, value)
 
 
 def record(instance: models.Model, *, by: Any, from_state: str, to_state: str, note: str = "") -> AuditEvent:

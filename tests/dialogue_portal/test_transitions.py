@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from dialogue_portal.models import AuditEvent
-from dialogue_portal.transitions import TransitionNotAllowed, transition
+from dialogue_portal.transitions import TransitionNotAllowed, save_in_state, transition
 from sessions.models import Dialogue
 from tests.factories import DialogueFactory
 
@@ -141,5 +141,44 @@ def test_transition_anonymous_user_recorded_without_actor(dialogue):
 def test_transition_marks_the_row_updated(dialogue, secretariat):
     before = Dialogue.objects.get(pk=dialogue.pk).updated_at
     transition(dialogue, to=State.OPEN, by=secretariat, next_states=NEXT_STATES)
+    dialogue.refresh_from_db()
+    assert dialogue.updated_at > before
+
+
+# --- save_in_state: the edit of a row with a lifecycle ------------------------------------
+
+
+def test_save_in_state_writes_only_the_named_fields(dialogue):
+    # Someone else changed the venue meanwhile; this edit names only the room.
+    Dialogue.objects.filter(pk=dialogue.pk).update(venue="Vienna International Centre, C Building")
+    dialogue.room = "Boardroom B"
+    dialogue.venue = "stale venue in hand"
+
+    save_in_state(dialogue, fields=["room"], states=[State.SCHEDULED])
+
+    dialogue.refresh_from_db()
+    assert dialogue.room == "Boardroom B"
+    assert dialogue.venue == "Vienna International Centre, C Building"
+
+
+def test_save_in_state_refused_once_the_row_moved(dialogue, secretariat):
+    Dialogue.objects.filter(pk=dialogue.pk).update(state=State.OPEN)
+    dialogue.room = "Boardroom B"
+
+    with pytest.raises(TransitionNotAllowed) as excinfo:
+        save_in_state(dialogue, fields=["room"], states=[State.SCHEDULED])
+
+    assert excinfo.value.code == "stale_state"
+    dialogue.refresh_from_db()
+    assert dialogue.room == "Boardroom D"
+    assert dialogue.state == State.OPEN
+
+
+def test_save_in_state_marks_the_row_updated(dialogue):
+    before = dialogue.updated_at
+    dialogue.room = "Boardroom B"
+
+    save_in_state(dialogue, fields=["room"], states=[State.SCHEDULED])
+
     dialogue.refresh_from_db()
     assert dialogue.updated_at > before
