@@ -7,6 +7,7 @@ class DialoguePortalConfig(AppConfig):
     verbose_name = "Dialogue Portal"
 
     def ready(self) -> None:
+        from . import mail  # noqa: F401 - connects the delivery of queued e-mail after commit
         from .roles import sync_secretariat_group
 
         # After every migrate, so the group also covers models that later issues add.

@@ -1,35 +1,172 @@
-"""E-mail from the portal's templates, sent by a Celery task once the transaction commits.
+"""Outgoing e-mail: stored in the database with the change that causes it, delivered with retries.
 
-A message is two templates: ``<name>_subject.txt`` (one line) and ``<name>_body.txt``.
-The context must be plain data (strings, numbers, lists): it travels through the broker.
+Every message the portal sends is a django-post-office ``Email`` row, written in the
+caller's transaction: a change that rolls back sends nothing, a change that commits cannot
+lose its mail, whatever happens to the broker afterwards. Once the transaction commits a
+task is asked to deliver those rows at once; if the broker cannot be reached that is
+logged, and the periodic delivery (beat, or ``manage.py run_due_tasks``) sends them a
+minute later. Django's own mail (allauth's messages, error reports) takes the same road:
+``EMAIL_BACKEND`` is post-office's, and the backend that ``EMAIL_URL`` names delivers.
+
+A portal message is two templates: ``<name>_subject.txt`` (one line) and ``<name>_body.txt``,
+rendered when the message is queued.
 """
 
-from collections.abc import Iterable
+import datetime
+import logging
+import re
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
+from django.core.mail import get_connection
+from django.db import connection, transaction
+from django.db.models import Q
+from django.dispatch import receiver
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
+from post_office import mail as post_office
+from post_office.models import STATUS, Email, Log
+from post_office.settings import get_backend, get_max_retries, get_retry_timedelta
+from post_office.signals import email_queued
+
+from . import locks
+
+logger = logging.getLogger(__name__)
+
+# How many messages one delivery sends before it lets go of them and looks again.
+BATCH = 100
+
+_LINE_BREAKS = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def single_line(text: str) -> str:
+    """``text`` as one header-safe line: every run of spaces, line breaks and control
+    characters becomes one space (a name typed over two lines must not break a subject)."""
+    return _LINE_BREAKS.sub(" ", text).strip()
 
 
 def send_templated(name: str, recipients: Iterable[str], context: dict[str, Any]) -> None:
-    """Queue one e-mail per recipient after commit; nothing is sent if the transaction rolls back."""
-    from .tasks import send_templated_email
+    """Queue one e-mail per recipient, in the caller's transaction.
 
+    Side effects: one post-office ``Email`` row per recipient; after commit, a delivery
+    task. A message that cannot be built is logged and skipped: the change that caused it
+    stands, and the request that made it does not fail.
+    """
     recipients = sorted({address for address in recipients if address})
     if not recipients:
         return
     context = {"site_url": settings.SITE_URL, **context}
-    for address in recipients:
-        transaction.on_commit(
-            lambda address=address: send_templated_email.delay(name=name, to=address, context=context)
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = single_line(render_to_string(f"{name}_subject.txt", context))
+            body = render_to_string(f"{name}_body.txt", context)
+    except Exception:
+        logger.exception("E-mail %s to %s could not be built; nothing was queued", name, recipients)
+        return
+    queue(subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body=body, recipients=recipients)
+
+
+def queue(*, subject: str, body: str, recipients: Sequence[str]) -> None:
+    """Store one message per recipient (each gets their own, never the others' addresses)."""
+    try:
+        # A savepoint: a refused row must not take the caller's change down with it.
+        with transaction.atomic():
+            for address in recipients:
+                post_office.send(address, settings.DEFAULT_FROM_EMAIL, subject=subject, message=body)
+    except Exception:
+        logger.exception("E-mail “%s” to %s could not be queued", subject, list(recipients))
+
+
+@receiver(email_queued)
+def _deliver_after_commit(sender, emails, **kwargs) -> None:
+    ids = [email.pk for email in emails]
+    transaction.on_commit(lambda: request_delivery(ids))
+
+
+def request_delivery(ids: list[int]) -> None:
+    """Ask a worker to deliver ``ids`` now. A broker that is down is logged, never raised:
+    the rows are stored, and the periodic delivery sends them."""
+    from .tasks import deliver_mail
+
+    try:
+        deliver_mail.delay(ids=ids)
+    except Exception:
+        logger.warning(
+            "Could not hand e-mails %s to a worker; the periodic delivery will send them.", ids, exc_info=True
         )
 
 
-def render_and_send(*, name: str, to: str, context: dict[str, Any]) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"{name}_subject.txt", context).strip()
-        body = render_to_string(f"{name}_body.txt", context)
-    send_mail(f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body, None, [to])
+def _due(now: datetime.datetime):
+    return Email.objects.filter(
+        Q(scheduled_time__isnull=True) | Q(scheduled_time__lte=now),
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+        status__in=[STATUS.queued, STATUS.requeued],
+    ).order_by("id")
+
+
+def deliver(*, ids: Iterable[int] | None = None) -> int:
+    """Send the e-mails that are due (only those of ``ids``, when given), each exactly once.
+
+    Several workers, beat and ``run_due_tasks`` may deliver at the same moment: each batch
+    is claimed with row locks that the others skip (on SQLite, one sender at a time), and
+    a row leaves the queue in the transaction that sent it. A failed attempt is retried
+    after 1, 2, 4 … times ``RETRY_INTERVAL``, up to ``MAX_RETRIES`` times, then marked failed.
+    Side effects: the messages sent; each row's status; a post-office ``Log`` per failure.
+    Returns how many were sent.
+    """
+    wanted = None if ids is None else list(ids)
+    sent = 0
+    while True:
+        with transaction.atomic():
+            due = _due(timezone.now())
+            if wanted is not None:
+                due = due.filter(pk__in=wanted)
+            if connection.features.has_select_for_update_skip_locked:
+                batch = list(due.select_for_update(skip_locked=True)[:BATCH])
+            else:
+                locks.hold("mail-delivery")
+                batch = list(due[:BATCH])
+            if batch:
+                sent += _send(batch)
+        if len(batch) < BATCH:
+            return sent
+
+
+def _send(batch: list[Email]) -> int:
+    sent = 0
+    backend = get_connection(get_backend("default"), fail_silently=False)
+    try:
+        for email in batch:
+            try:
+                email.dispatch(commit=False, disconnect_after_delivery=False, connection=backend)
+            except Exception as exc:
+                _failed(email, exc)
+            else:
+                Email.objects.filter(pk=email.pk).update(status=STATUS.sent, last_updated=timezone.now())
+                sent += 1
+    finally:
+        try:
+            backend.close()
+        except Exception:
+            logger.warning("Closing the mail connection failed", exc_info=True)
+    return sent
+
+
+def _failed(email: Email, exc: Exception) -> None:
+    retries = email.number_of_retries or 0
+    now = timezone.now()
+    if retries < get_max_retries():
+        changes = {
+            "status": STATUS.requeued,
+            "number_of_retries": retries + 1,
+            "scheduled_time": now + get_retry_timedelta() * 2**retries,
+        }
+        logger.warning("E-mail %s not delivered (%s); retry %d later", email.pk, exc, retries + 1)
+    else:
+        changes = {"status": STATUS.failed}
+        logger.error("E-mail %s not delivered after %d retries: %s", email.pk, retries, exc)
+    Email.objects.filter(pk=email.pk).update(last_updated=now, **changes)
+    Log.objects.create(
+        email=email, status=STATUS.failed, message=str(exc)[:2000], exception_type=type(exc).__name__
+    )

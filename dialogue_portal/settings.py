@@ -6,6 +6,7 @@ its embedded default: SQLite, a local-memory cache, Celery tasks run eagerly ins
 the request and e-mail printed to the console.
 """
 
+import datetime
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_countries",
     "csp",
+    "post_office",
     "dialogue_portal",
     "stakeholders",
     "sessions.apps.DialogueSessionsConfig",
@@ -125,6 +127,18 @@ STORAGES = {
 
 # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT and the rest, from one URL.
 globals().update(env.read_email("EMAIL_URL"))
+# Every message is first stored in the database (django-post-office), in the transaction
+# of the change that causes it; dialogue_portal.mail delivers it through the backend of
+# EMAIL_URL, retrying after 1, 2, 4 … minutes, 8 times (about four hours) before giving up.
+POST_OFFICE = {
+    "BACKENDS": {"default": EMAIL_BACKEND},  # noqa: F821 - set from EMAIL_URL just above
+    "DEFAULT_PRIORITY": "medium",
+    "MAX_RETRIES": 8,
+    "RETRY_INTERVAL": datetime.timedelta(minutes=1),
+    "LOG_LEVEL": 1,  # failures only
+    "MESSAGE_ID_ENABLED": True,
+}
+EMAIL_BACKEND = "post_office.EmailBackend"
 DEFAULT_FROM_EMAIL = env.read_str("DJANGO_DEFAULT_FROM_EMAIL", "Dialogue Portal <no-reply@dialogues.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -191,6 +205,12 @@ CELERY_TIMEZONE = TIME_ZONE
 # Every periodic job of the portal. `manage.py run_due_tasks` runs each of them once,
 # for the embedded default and for cron; Celery beat runs them on this schedule.
 CELERY_BEAT_SCHEDULE = {
+    # E-mail a worker could not be asked to send (the broker was down), or that failed and
+    # is due for a retry.
+    "deliver-queued-mail": {
+        "task": "dialogue_portal.deliver_mail",
+        "schedule": 60.0,
+    },
     "close-dialogues-past-deadlines": {
         "task": "sessions.close_dialogues_past_deadlines",
         "schedule": crontab(minute="*/15"),

@@ -3,8 +3,11 @@ from celery import shared_task
 from . import mail
 
 
-@shared_task(
-    name="dialogue_portal.send_templated_email", autoretry_for=(OSError,), retry_backoff=True, max_retries=5
-)
-def send_templated_email(*, name: str, to: str, context: dict) -> None:
-    mail.render_and_send(name=name, to=to, context=context)
+@shared_task(name="dialogue_portal.deliver_mail", ignore_result=True)
+def deliver_mail(*, ids: list[int] | None = None) -> int:
+    """Send the queued e-mails ``ids`` (all that are due, without ids: the periodic run).
+
+    Failures are retried by the queue itself (``mail.deliver``), not by redelivering this
+    task: a message already sent must never be sent again by a retry of its batch.
+    """
+    return mail.deliver(ids=ids)

@@ -106,6 +106,10 @@ class WrittenComment(models.Model):
     # The secretariat's reason for a rejection or an unpublication, shown to the submitter.
     reason = models.TextField(_("reason"), blank=True)
     search_vector = SearchVectorField(null=True, editable=False)
+    # The random token of the "new comment" form that made this comment: the same form sent
+    # again (a double click, a resend after a dropped connection) finds it instead of
+    # making a second comment. Unique per organisation, in the database.
+    form_token = models.CharField(_("form token"), max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -116,6 +120,11 @@ class WrittenComment(models.Model):
         verbose_name_plural = _("written comments")
         ordering = ["-published_at", "-received_at", "-id"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "form_token"],
+                condition=~Q(form_token=""),
+                name="comment_form_token_unique",
+            ),
             models.UniqueConstraint(
                 fields=["dialogue", "sequence"],
                 condition=Q(sequence__isnull=False),

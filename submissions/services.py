@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from dialogue_portal import locks
 from dialogue_portal.mail import send_templated
-from dialogue_portal.transitions import record, transition
+from dialogue_portal.transitions import TransitionNotAllowed, record, save_in_state, transition
 from sessions.models import Dialogue
 from stakeholders.models import Accreditation, Organisation
 
@@ -115,20 +115,32 @@ def comment_save_draft(
     dialogue: Dialogue,
     by: Any,
     comment: WrittenComment | None = None,
+    form_token: str = "",
     attachments: Iterable[UploadedFile] = (),
     remove_attachments: Iterable[int] = (),
     **fields: Any,
 ) -> WrittenComment:
     """Create or change a draft (any number of times before it is submitted).
 
-    Side effects: the WrittenComment row; attachments checked then stored under a random
-    name (none stored when one is refused); the removed ones deleted with their files.
+    A new comment made from a form with ``form_token`` is made once: the same form sent
+    again returns the comment the first sending made, unchanged. A change is written only
+    while the comment is still a draft in the database: if it was submitted or withdrawn
+    meanwhile (in another tab), the change is refused and nothing is written.
+    Side effects: the WrittenComment row (only its editable columns, for a change);
+    attachments checked then stored under a random name (none stored when one is refused);
+    the removed ones deleted with their files.
     """
     refusal = comments_refusal(organisation=organisation, dialogue=dialogue)
     if refusal:
         raise ValidationError(refusal)
+    if comment is None and form_token:
+        sent_before = _made_by_form(organisation, form_token)
+        if sent_before:
+            return sent_before
     if comment is None:
-        comment = WrittenComment(organisation=organisation, dialogue=dialogue, author=by)
+        comment = WrittenComment(
+            organisation=organisation, dialogue=dialogue, author=by, form_token=form_token
+        )
     elif comment.state != State.DRAFT:
         raise ValidationError(
             _("Only a draft can be changed; this comment is %(state)s.")
@@ -138,13 +150,25 @@ def comment_save_draft(
         if name in fields:
             setattr(comment, name, fields[name])
     _check_details(comment)
-    comment.full_clean(exclude=["author", "search_vector"])
+    comment.full_clean(exclude=["author", "search_vector", "form_token"])
     # Attachments are stored last, once everything else holds: nothing after them can fail
     # but the commit itself.
-    created = comment.pk is None
-    comment.save()
-    if created:
+    if comment.pk is None:
+        try:
+            with transaction.atomic():
+                comment.save()
+        except IntegrityError:
+            # The same form, sent twice at the same moment: the other sending made it.
+            sent_before = _made_by_form(organisation, form_token) if form_token else None
+            if sent_before is None:
+                raise
+            return sent_before
         record(comment, by=by, from_state="", to_state=comment.state)
+    else:
+        try:
+            save_in_state(comment, fields=EDITABLE_FIELDS, states=[State.DRAFT])
+        except TransitionNotAllowed:
+            raise _moved_meanwhile(comment) from None
     for attachment in comment.attachments.filter(pk__in=list(remove_attachments)):
         # The file goes only once the removal is committed: a refusal later in this save
         # rolls the row back, and its file must still be there.
@@ -153,6 +177,23 @@ def comment_save_draft(
         transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
     _attach(comment, attachments)
     return comment
+
+
+def _made_by_form(organisation: Organisation, form_token: str) -> WrittenComment | None:
+    return WrittenComment.objects.filter(organisation=organisation, form_token=form_token).first()
+
+
+def _moved_meanwhile(comment: WrittenComment) -> ValidationError:
+    state = WrittenComment.objects.filter(pk=comment.pk).values_list("state", flat=True).first()
+    label = State(state).label if state else _("deleted")
+    return ValidationError(
+        _(
+            "This comment was %(state)s meanwhile (perhaps in another tab), so these changes were "
+            "not saved. What you typed is kept below: copy it before you leave the page."
+        )
+        % {"state": label},
+        code="stale_state",
+    )
 
 
 @transaction.atomic
@@ -165,7 +206,13 @@ def comment_submit(*, comment: WrittenComment, by: Any) -> WrittenComment:
     (gapless per dialogue, under a lock), one audit row, a receipt e-mailed to the submitter.
     """
     locks.hold(f"comments:{comment.dialogue_id}")
-    comment = WrittenComment.objects.select_related("dialogue", "organisation").get(pk=comment.pk)
+    # The row lock makes a save of the draft that is under way finish first: what is
+    # submitted (and named in the receipt) is what was saved.
+    comment = (
+        WrittenComment.objects.select_for_update(of=("self",))
+        .select_related("dialogue", "organisation")
+        .get(pk=comment.pk)
+    )
     if comment.state == State.SUBMITTED:
         return comment
     refusal = comments_refusal(organisation=comment.organisation, dialogue=comment.dialogue)

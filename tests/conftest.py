@@ -17,6 +17,12 @@ def _fast_and_clean(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Uploads and generated files of a test land in its own folder, never in the tree.
     settings.MEDIA_ROOT = tmp_path / "media"
+    # The queued e-mail is delivered to Django's test outbox (pytest-django points
+    # EMAIL_BACKEND there already, which Django's own mail then reaches directly).
+    settings.POST_OFFICE = {
+        **settings.POST_OFFICE,
+        "BACKENDS": {"default": "django.core.mail.backends.locmem.EmailBackend"},
+    }
     yield
     cache.clear()
 

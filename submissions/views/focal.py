@@ -7,13 +7,11 @@ is shown next to the field it concerns, with what was typed kept (files excepted
 browser lets a page choose them again, so the page says to).
 """
 
-import time
 import uuid
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -39,11 +37,6 @@ WITHDRAWABLE = frozenset({State.DRAFT, State.SUBMITTED})
 GET_POST = require_http_methods(["GET", "POST"])
 GET_ONLY = require_http_methods(["GET", "HEAD"])
 POST_ONLY = require_http_methods(["POST"])
-
-# How long a "new comment" form remembers the comment it made, and how long a second
-# sending of it waits for the first to finish.
-FORM_TOKEN_TIMEOUT = 24 * 60 * 60
-FORM_TOKEN_WAIT_SECONDS = 5.0
 
 
 def _template(name: str) -> str:
@@ -152,28 +145,6 @@ def _dialogue_from_query(request: HttpRequest) -> Dialogue | None:
     return get_object_or_404(Dialogue.objects.select_related("session__working_group"), pk=pk)
 
 
-def _already_sent(
-    request: HttpRequest, organisation: Organisation, key: str, *, submit: bool
-) -> HttpResponse:
-    """The same "new comment" form sent again: show the comment the first sending made."""
-    deadline = time.monotonic() + FORM_TOKEN_WAIT_SECONDS
-    pk = cache.get(key)
-    while not pk and pk is not None and time.monotonic() < deadline:
-        time.sleep(0.1)  # the first sending is still being saved
-        pk = cache.get(key)
-    comment = WrittenComment.objects.filter(organisation=organisation, pk=pk).first() if pk else None
-    if comment is None:
-        messages.error(request, _("This form was already sent. Check the organisation's comments below."))
-        return redirect("submissions:my_comments", organisation.pk)
-    if submit and comment.state in (State.DRAFT, State.SUBMITTED):
-        return _after_save(request, comment, submit=True)
-    return redirect(
-        "submissions:edit" if comment.state == State.DRAFT else "submissions:mine",
-        organisation.pk,
-        comment.pk,
-    )
-
-
 @login_required
 @GET_POST
 def comment_new(request: HttpRequest, organisation_pk: int) -> HttpResponse:
@@ -202,27 +173,20 @@ def comment_new(request: HttpRequest, organisation_pk: int) -> HttpResponse:
         _data(request), _files(request), dialogue=dialogue, initial={"form_token": uuid.uuid4().hex}
     )
     if request.method == "POST" and form.is_valid():
-        submit = "submit" in request.POST
-        token = form.cleaned_data["form_token"]
-        key = f"submissions:new-comment:{organisation.pk}:{token}"
-        if token and not cache.add(key, 0, FORM_TOKEN_TIMEOUT):
-            return _already_sent(request, organisation, key, submit=submit)
         try:
+            # The same form sent twice returns the comment its first sending made.
             comment = services.comment_save_draft(
                 organisation=organisation,
                 dialogue=dialogue,
                 by=request.user,
+                form_token=form.cleaned_data["form_token"],
                 attachments=form.cleaned_data["attachments"],
                 **form.details(),
             )
         except ValidationError as exc:
-            if token:
-                cache.delete(key)  # nothing was made: the same form may be sent again
             add_service_errors(form, exc)
         else:
-            if token:
-                cache.set(key, comment.pk, FORM_TOKEN_TIMEOUT)
-            return _after_save(request, comment, submit=submit)
+            return _after_save(request, comment, submit="submit" in request.POST)
     return _form_page(request, form, organisation=organisation, comment=None)
 
 

@@ -51,7 +51,8 @@ print(json.dumps({
     "cache": settings.CACHES["default"]["BACKEND"],
     "eager": settings.CELERY_TASK_ALWAYS_EAGER,
     "broker": settings.CELERY_BROKER_URL,
-    "email": settings.EMAIL_BACKEND,
+    "email": settings.POST_OFFICE["BACKENDS"]["default"],
+    "queue": settings.EMAIL_BACKEND,
     "debug": settings.DEBUG,
     "media_root": str(settings.MEDIA_ROOT),
 }))
@@ -111,6 +112,7 @@ def test_startup_nothing_set_runs_embedded_default():
     assert configured["eager"] is True
     assert configured["broker"] is None
     assert configured["email"] == "django.core.mail.backends.console.EmailBackend"
+    assert configured["queue"] == "post_office.EmailBackend"
     assert configured["debug"] is True
 
 
