@@ -142,10 +142,7 @@ def comment_save_draft(
             organisation=organisation, dialogue=dialogue, author=by, form_token=form_token
         )
     elif comment.state != State.DRAFT:
-        raise ValidationError(
-            _("Only a draft can be changed; this comment is %(state)s.")
-            % {"state": comment.get_state_display()}
-        )
+        raise _moved_meanwhile(comment)
     for name in EDITABLE_FIELDS:
         if name in fields:
             setattr(comment, name, fields[name])

@@ -199,12 +199,15 @@ def comment_edit(request: HttpRequest, organisation_pk: int, pk: int) -> HttpRes
         if request.method == "POST" and "submit" in request.POST and comment.state == State.SUBMITTED:
             # "Save and submit" sent twice: the first one did both.
             return redirect("submissions:mine", organisation.pk, comment.pk)
-        messages.error(
-            request,
-            _("Only a draft can be changed; this comment is %(state)s.")
-            % {"state": comment.get_state_display()},
-        )
-        return redirect("submissions:mine", organisation.pk, comment.pk)
+        if request.method == "GET":
+            messages.error(
+                request,
+                _("Only a draft can be changed; this comment is %(state)s.")
+                % {"state": comment.get_state_display()},
+            )
+            return redirect("submissions:mine", organisation.pk, comment.pk)
+        # A save from a tab opened before the comment was submitted or withdrawn: the
+        # service refuses it, and the page keeps what was typed.
     refusal = services.comments_refusal(organisation=organisation, dialogue=comment.dialogue)
     if request.method == "GET" and refusal:
         return render(

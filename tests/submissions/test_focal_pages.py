@@ -466,6 +466,36 @@ def test_new_form_sent_twice_makes_one_comment(
     assert len(mail.outbox) == 1
 
 
+def test_new_form_resent_after_a_save_that_died_stores_it_once(
+    focal_client, organisation, dialogue, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    page = _page(focal_client.get(_new_url(organisation, dialogue)))
+    token = re.search(r'name="form_token" value="([0-9a-f]+)"', page).group(1)
+
+    def sending():
+        pdf = SimpleUploadedFile("annex.pdf", PDF, content_type="application/pdf")
+        return _form(submit="1", form_token=token, attachments=[pdf])
+
+    # The first sending dies half-way (the disk refuses the attachment, as a killed worker
+    # would stop it): nothing of it may remain to block the form.
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the media folder should be")
+    settings.MEDIA_ROOT = blocked
+    focal_client.raise_request_exception = False
+    died = focal_client.post(_new_url(organisation, dialogue), sending())
+    assert died.status_code == 500
+    assert not WrittenComment.objects.exists()
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    with django_capture_on_commit_callbacks(execute=True):
+        focal_client.post(_new_url(organisation, dialogue), sending())
+        again = focal_client.post(_new_url(organisation, dialogue), sending(), follow=True)
+    comment = WrittenComment.objects.get()
+    assert (comment.state, comment.attachments.count()) == (State.SUBMITTED, 1)
+    assert _tracking(dialogue) in _page(again)
+    assert len(mail.outbox) == 1
+
+
 def test_save_and_submit_twice_from_edit_form(
     focal_client, draft, dialogue, django_capture_on_commit_callbacks
 ):
@@ -608,10 +638,24 @@ def test_edit_of_submitted_comment_refused(focal_client, organisation, focal_use
     comment = WrittenCommentFactory(
         organisation=organisation, author=focal_user, dialogue=dialogue, state=State.SUBMITTED, title="Sent"
     )
-    response = focal_client.post(_url("edit", comment), _form(title="Changed after"), follow=True)
+    response = focal_client.post(_url("edit", comment), _form(title="Changed after"))
     comment.refresh_from_db()
     assert comment.title == "Sent"
-    assert "Only a draft can be changed" in _page(response)
+    page = _page(response)
+    assert "This comment was submitted meanwhile (perhaps in another tab)" in page
+    # What was typed stays in the form, to be copied.
+    assert 'value="Changed after"' in page
+
+
+def test_edit_page_of_submitted_comment_sends_to_the_comment(
+    focal_client, organisation, focal_user, dialogue
+):
+    comment = WrittenCommentFactory(
+        organisation=organisation, author=focal_user, dialogue=dialogue, state=State.SUBMITTED, title="Sent"
+    )
+    response = focal_client.get(_url("edit", comment), follow=True)
+    assert response.redirect_chain[-1][0] == _url("mine", comment)
+    assert "Only a draft can be changed; this comment is submitted." in _page(response)
 
 
 # --- Other organisations --------------------------------------------------------------------------

@@ -263,7 +263,10 @@ def test_comment_save_draft_update_of_a_non_draft_refused(state, dialogue):
             title="Changed afterwards",
         )
 
-    assert excinfo.value.messages == [f"Only a draft can be changed; this comment is {State(state).label}."]
+    assert excinfo.value.messages == [
+        f"This comment was {State(state).label} meanwhile (perhaps in another tab), so these changes "
+        "were not saved. What you typed is kept below: copy it before you leave the page."
+    ]
     comment.refresh_from_db()
     assert comment.title == "As received"
     assert comment.state == state

@@ -1,0 +1,173 @@
+"""A focal point's two tabs at once: "Save draft" in one and "Submit" or "Withdraw" in the
+other, sent at the same moment (PostgreSQL, each request on its own connection, released
+together at one barrier). The comment ends in one consistent outcome, the loser is told
+on its page and keeps what it typed, tracking numbers stay gapless, and each submitted
+comment gets exactly one receipt. The same "new comment" form sent twice at once makes
+one comment."""
+
+import re
+import threading
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from dialogue_portal.models import AuditEvent
+from sessions.models import Dialogue
+from submissions.models import WrittenComment
+from tests.factories import DialogueFactory, FocalPointFactory, WrittenCommentFactory, admitted_organisation
+
+pytestmark = [
+    pytest.mark.skipif(
+        not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+        reason="row locks and concurrent transactions need PostgreSQL",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+State = WrittenComment.State
+ROUNDS = 40
+SAVED_TITLE = "Firearms data held by civil society, revised in the other tab"
+
+
+@pytest.fixture
+def dialogue():
+    return DialogueFactory(state=Dialogue.State.OPEN)
+
+
+@pytest.fixture
+def organisation():
+    return admitted_organisation()
+
+
+@pytest.fixture
+def focal(organisation):
+    return FocalPointFactory(organisation=organisation).user
+
+
+def _tab(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _edit_form() -> dict:
+    return {
+        "title": SAVED_TITLE,
+        "body": "Civil society holds data on firearms trafficking.\n\nThe review should use it.",
+        "language": "en",
+        "agenda_item": "",
+        "cluster": "",
+        "consent_to_publish": "on",
+        "save": "1",
+    }
+
+
+def _url(name: str, comment: WrittenComment) -> str:
+    return reverse(f"submissions:{name}", args=[comment.organisation_id, comment.pk])
+
+
+def at_once(*requests):
+    """Run each request from its own thread, all released at one barrier; their responses."""
+    barrier = threading.Barrier(len(requests))
+    responses = [None] * len(requests)
+    errors = []
+
+    def run(index, request):
+        try:
+            barrier.wait(timeout=10)
+            responses[index] = request()
+        except Exception as error:  # handed back to the test's thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, request)) for i, request in enumerate(requests)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a request hung"
+    assert errors == []
+    return responses
+
+
+def _saved(response) -> bool:
+    """Whether the "Save draft" tab was told its draft was saved (else: told it was refused)."""
+    if response.status_code == 302:
+        return True
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "meanwhile (perhaps in another tab), so these changes were not saved" in page
+    # What the user typed is still in the form.
+    assert f'value="{SAVED_TITLE}"' in page
+    return False
+
+
+def test_save_and_submit_at_once_end_submitted_once_with_one_receipt(dialogue, organisation, focal):
+    saving, submitting = _tab(focal), _tab(focal)
+    outcomes = {"saved first": 0, "save refused": 0}
+    for _ in range(ROUNDS):
+        draft = WrittenCommentFactory(
+            state=State.DRAFT, dialogue=dialogue, organisation=organisation, author=focal
+        )
+        saved, submitted = at_once(
+            lambda draft=draft: saving.post(_url("edit", draft), _edit_form()),
+            lambda draft=draft: submitting.post(_url("submit", draft)),
+        )
+        assert submitted.status_code == 302
+        draft.refresh_from_db()
+        # The submission always stands: a save never takes a submitted comment back to draft.
+        assert draft.state == State.SUBMITTED
+        assert draft.tracking_number
+        if _saved(saved):
+            assert draft.title == SAVED_TITLE  # the save came first; the submission took it
+            outcomes["saved first"] += 1
+        else:
+            assert draft.title != SAVED_TITLE
+            outcomes["save refused"] += 1
+        assert AuditEvent.objects.for_object(draft).filter(to_state=State.SUBMITTED).count() == 1
+
+    comments = WrittenComment.objects.filter(dialogue=dialogue).order_by("sequence")
+    assert [comment.sequence for comment in comments] == list(range(1, ROUNDS + 1))
+    receipted = [set(re.findall(r"WC-\d+-\d+-\d+", message.body)) for message in mail.outbox]
+    for comment in comments:
+        assert sum(comment.tracking_number in numbers for numbers in receipted) == 1
+    assert sum(outcomes.values()) == ROUNDS
+
+
+def test_save_and_withdraw_at_once_end_withdrawn(dialogue, organisation, focal):
+    saving, withdrawing = _tab(focal), _tab(focal)
+    for _ in range(ROUNDS):
+        draft = WrittenCommentFactory(
+            state=State.DRAFT, dialogue=dialogue, organisation=organisation, author=focal
+        )
+        saved, withdrawn = at_once(
+            lambda draft=draft: saving.post(_url("edit", draft), _edit_form()),
+            lambda draft=draft: withdrawing.post(_url("withdraw", draft), {"confirm": "on"}),
+        )
+        assert withdrawn.status_code == 302
+        draft.refresh_from_db()
+        assert draft.state == State.WITHDRAWN
+        assert (draft.title == SAVED_TITLE) is _saved(saved)
+        assert AuditEvent.objects.for_object(draft).filter(to_state=State.WITHDRAWN).count() == 1
+
+
+def test_new_form_sent_twice_at_once_makes_one_comment(dialogue, organisation, focal):
+    first, second = _tab(focal), _tab(focal)
+    new_url = f"{reverse('submissions:new', args=[organisation.pk])}?dialogue={dialogue.pk}"
+    for round_ in range(10):
+        page = first.get(new_url).content.decode()
+        token = re.search(r'name="form_token" value="([0-9a-f]+)"', page).group(1)
+        data = {**_edit_form(), "title": f"Round {round_}", "form_token": token}
+        responses = at_once(
+            lambda data=data: first.post(new_url, data), lambda data=data: second.post(new_url, data)
+        )
+        assert [response.status_code for response in responses] == [302, 302]
+        made = WrittenComment.objects.filter(organisation=organisation, title=f"Round {round_}")
+        assert made.count() == 1
+        # Both sendings lead to the one comment.
+        assert {response["Location"] for response in responses} == {_url("edit", made.get())}
