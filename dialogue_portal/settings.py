@@ -201,6 +201,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Handing a task to a broker that is down gives up within about a second: the request that
+# asked is answered, and the periodic jobs do the work (e-mail waits in the database).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TIMEZONE = TIME_ZONE
 # Every periodic job of the portal. `manage.py run_due_tasks` runs each of them once,
 # for the embedded default and for cron; Celery beat runs them on this schedule.

@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from tests.factories import PASSWORD, SecretariatFactory, UserFactory
 
@@ -14,6 +15,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def _fast_and_clean(settings, tmp_path):
     # allauth's rate-limit counters live in the cache: each test starts with none.
     cache.clear()
+    # A test that chose another language through a page leaves it active in this thread.
+    translation.activate(settings.LANGUAGE_CODE)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Uploads and generated files of a test land in its own folder, never in the tree.
     settings.MEDIA_ROOT = tmp_path / "media"
