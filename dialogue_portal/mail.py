@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import get_connection
+from django.core.mail import BadHeaderError, get_connection
 from django.db import connection, transaction
 from django.db.models import Q
 from django.dispatch import receiver
@@ -156,7 +156,10 @@ def _send(batch: list[Email]) -> int:
 def _failed(email: Email, exc: Exception) -> None:
     retries = email.number_of_retries or 0
     now = timezone.now()
-    if retries < get_max_retries():
+    # A message that cannot be built (a header with a line break, say) never will be:
+    # retrying it only delays the messages behind it.
+    permanent = isinstance(exc, BadHeaderError | ValueError)
+    if retries < get_max_retries() and not permanent:
         changes = {
             "status": STATUS.requeued,
             "number_of_retries": retries + 1,
@@ -165,7 +168,7 @@ def _failed(email: Email, exc: Exception) -> None:
         logger.warning("E-mail %s not delivered (%s); retry %d later", email.pk, exc, retries + 1)
     else:
         changes = {"status": STATUS.failed}
-        logger.error("E-mail %s not delivered after %d retries: %s", email.pk, retries, exc)
+        logger.error("E-mail %s not delivered (%d retries): %s", email.pk, retries, exc)
     Email.objects.filter(pk=email.pk).update(last_updated=now, **changes)
     Log.objects.create(
         email=email, status=STATUS.failed, message=str(exc)[:2000], exception_type=type(exc).__name__

@@ -207,6 +207,39 @@ def test_mail_that_cannot_be_built_is_logged_and_the_change_stands(db, caplog):
     assert "could not be built" in caplog.text
 
 
+def test_mail_stored_with_a_broken_header_fails_once_and_the_rest_go_out(db, caplog):
+    # Stored before subjects were made single-line: it can never be sent.
+    Email.objects.create(
+        to=["old@ngo.example"],
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        subject="Red de\nVíctimas",
+        status=STATUS.queued,
+    )
+    _send()
+    assert portal_mail.deliver() == 1
+    assert [message.to for message in mail.outbox] == [["amina@ngo.example.org"]]
+    broken = Email.objects.get(to=["old@ngo.example"])
+    assert broken.status == STATUS.failed
+    assert "not delivered" in caplog.text
+
+
+def test_mail_of_sign_up_goes_through_the_queue(client, db, settings, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "post_office.EmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("account_signup"),
+            {
+                "email": "new@ngo.example",
+                "password1": "a long pass phrase 42",
+                "password2": "a long pass phrase 42",
+            },
+        )
+    email = Email.objects.get()
+    assert (email.to, email.status) == (["new@ngo.example"], STATUS.sent)
+    assert [message.to for message in mail.outbox] == [["new@ngo.example"]]
+    assert "/accounts/confirm-email/" in mail.outbox[0].body
+
+
 # --- Several senders at once --------------------------------------------------------------
 
 
