@@ -11,11 +11,14 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .text import code_point, is_control, is_line_break, unsafe_character
+from .text import code_point, is_control, unsafe_character
 
 # --- Typed text -----------------------------------------------------------------------
 
 _BEFORE_LENGTH = 24
+# What a person would call a line break; the other breaks of dialogue_portal.text (U+000B …)
+# are named as the control characters they are.
+_TYPED_LINE_BREAKS = "\n\r\u2028\u2029"
 
 
 def _before(text: str, position: int) -> str:
@@ -47,7 +50,7 @@ class TextValidator:
             return
         position, character = found
         params = {"code": code_point(character), "before": _before(value, position)}
-        if is_line_break(character) and not self.multiline and params["before"]:
+        if character in _TYPED_LINE_BREAKS and not self.multiline and params["before"]:
             message = _(
                 "This field takes a single line: remove the line break (%(code)s) after “%(before)s”."
             )

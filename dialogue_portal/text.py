@@ -43,10 +43,6 @@ def unsafe_character(text: str, *, multiline: bool = False) -> tuple[int, str] |
     return (match.start(), match.group()) if match else None
 
 
-def is_line_break(character: str) -> bool:
-    return character in LINE_BREAKS
-
-
 def code_point(character: str) -> str:
     """ "U+000B": how the refusal names a character nobody can see."""
     return f"U+{ord(character):04X}"
