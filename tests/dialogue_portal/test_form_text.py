@@ -66,7 +66,9 @@ def test_the_walk_finds_the_forms_of_every_app():
 
 @pytest.mark.parametrize("name", [name for name in FORMS if name not in PENDING])
 def test_project_form_checks_its_text(name):
-    assert issubclass(FORMS[name], TextCheckMixin), f"{name} derives from neither PortalForm nor PortalModelForm"
+    assert issubclass(FORMS[name], TextCheckMixin), (
+        f"{name} derives from neither PortalForm nor PortalModelForm"
+    )
 
 
 @pytest.mark.parametrize("name", sorted(PENDING))
@@ -91,7 +93,9 @@ def form_arguments(db):
     """What a form's constructor asks for, by the name of its argument."""
     organisation = OrganisationFactory()
     dialogue = DialogueFactory()
-    registration = Registration.objects.create(dialogue=dialogue, organisation=organisation, expertise="Data.")
+    registration = Registration.objects.create(
+        dialogue=dialogue, organisation=organisation, expertise="Data."
+    )
     registration.representatives.add(RepresentativeFactory(organisation=organisation))
     return {
         "organisation": organisation,
@@ -131,7 +135,9 @@ def _checked(names):
 def test_every_text_field_of_project_form_refuses_a_control_character(name, form_arguments):
     codes = _text_field_errors(FORMS[name], form_arguments, CONTROL)
     assert codes, "a form with text fields"
-    assert {field: "unsafe_character" in found for field, found in codes.items()} == dict.fromkeys(codes, True)
+    assert {field: "unsafe_character" in found for field, found in codes.items()} == dict.fromkeys(
+        codes, True
+    )
 
 
 @pytest.mark.parametrize("name", _checked(FORMS))
@@ -232,7 +238,10 @@ def test_multi_line_text_refuses_what_xml_and_headers_cannot_carry(character, wo
     [
         ("\n", "This field takes a single line: remove the line break (U+000A) after “Working Group on”."),
         ("\r", "This field takes a single line: remove the line break (U+000D) after “Working Group on”."),
-        ("\u2028", "This field takes a single line: remove the line break (U+2028) after “Working Group on”."),
+        (
+            "\u2028",
+            "This field takes a single line: remove the line break (U+2028) after “Working Group on”.",
+        ),
         ("\t", "This text contains a control character (U+0009) after “Working Group on”; remove it."),
         ("\x0b", "This text contains a control character (U+000B) after “Working Group on”; remove it."),
     ],
@@ -250,4 +259,6 @@ def test_refusal_quotes_the_last_words_before_the_character():
 
 def test_refusal_of_a_leading_character_says_it_starts_the_text():
     # Django strips blanks (U+000B too) at either end; U+0001 is no blank.
-    assert _errors(name="\x01Name")["name"] == ["This text starts with a control character (U+0001); remove it."]
+    assert _errors(name="\x01Name")["name"] == [
+        "This text starts with a control character (U+0001); remove it."
+    ]

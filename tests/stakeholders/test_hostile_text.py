@@ -80,7 +80,9 @@ def test_register_with_a_control_character_is_refused_next_to_the_field(client, 
     assert not Organisation.objects.exists()
 
 
-@pytest.mark.parametrize("name", ["Red de Víctimas\nde Armas", "Red de Víctimas\r\nde Armas", "Red\u2028Víctimas"])
+@pytest.mark.parametrize(
+    "name", ["Red de Víctimas\nde Armas", "Red de Víctimas\r\nde Armas", "Red\u2028Víctimas"]
+)
 def test_register_with_a_multi_line_name_is_refused(client, user, name):
     client.force_login(user)
     response = client.post(reverse("stakeholders:register"), _organisation_data(name=name))
