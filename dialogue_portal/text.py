@@ -29,7 +29,7 @@ _UNSAFE_SINGLE_LINE = re.compile(f"[{_NEVER}\t\n\r]")
 # single-line text; in multi-line text each break is a newline.
 _BREAKS_AND_TABS = re.compile(f"[ \t]*[{LINE_BREAKS}\t]+[ \t]*")
 _CRLF = re.compile("\r\n?")
-_OTHER_BREAKS = re.compile(f"[{LINE_BREAKS.replace(chr(10), '').replace(chr(13), '')}]")
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def unsafe_character(text: str, *, multiline: bool = False) -> tuple[int, str] | None:
@@ -64,8 +64,5 @@ def clean_text(value, *, multiline: bool = False) -> str:
     if unsafe_character(text, multiline=multiline) is None:
         return text
     if multiline:
-        text = _OTHER_BREAKS.sub("\n", _CRLF.sub("\n", text))
-    else:
-        text = _BREAKS_AND_TABS.sub(" ", text).strip()
-    pattern = _UNSAFE_MULTI_LINE if multiline else _UNSAFE_SINGLE_LINE
-    return pattern.sub("", text)
+        return _UNSAFE_MULTI_LINE.sub("", _OTHER_BREAKS.sub("\n", _CRLF.sub("\n", text)))
+    return _UNSAFE_SINGLE_LINE.sub("", _BREAKS_AND_TABS.sub(" ", text)).strip()
