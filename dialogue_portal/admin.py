@@ -1,11 +1,34 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from .forms import PortalModelForm
 from .models import AuditEvent
+
+# --- The bases of every app's admin ------------------------------------------------------
+# The admin builds its forms from these, so that its text fields refuse what the portal's
+# own forms refuse (dialogue_portal.forms.TextCheckMixin): the secretariat types names and
+# titles that reach feeds and e-mail subjects too.
+
+
+class PortalModelAdmin(admin.ModelAdmin):
+    form = PortalModelForm
+
+    def get_changelist_form(self, request, **kwargs):
+        # The list's editable columns are a form of their own, built without ``form``.
+        kwargs.setdefault("form", PortalModelForm)
+        return super().get_changelist_form(request, **kwargs)
+
+
+class PortalTabularInline(admin.TabularInline):
+    form = PortalModelForm
+
+
+class PortalStackedInline(admin.StackedInline):
+    form = PortalModelForm
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(PortalModelAdmin):
     """The audit log, read-only: history is never edited, not even by the secretariat."""
 
     list_display = ["created_at", "object_repr", "content_type", "from_state", "to_state", "actor"]

@@ -1,8 +1,120 @@
-"""What every app's forms share: a service's refusal put on a form, the error summary at
-the top of a page, and date and time inputs the browser offers pickers for."""
+"""What every app's forms share: the check of typed text, a service's refusal put on a
+form, the error summary at the top of a page, and date and time inputs the browser offers
+pickers for.
 
+Every form of the project derives from :class:`PortalForm` or :class:`PortalModelForm`
+(the admin's through ``dialogue_portal.admin``, allauth's that store an address through
+``ACCOUNT_FORMS``); tests/dialogue_portal/test_form_text.py walks them all.
+"""
+
+from allauth.account import forms as account_forms
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .text import code_point, is_control, unsafe_character
+
+# --- Typed text -----------------------------------------------------------------------
+
+_BEFORE_LENGTH = 24
+# What a person would call a line break; the other breaks of dialogue_portal.text (U+000B …)
+# are named as the control characters they are.
+_TYPED_LINE_BREAKS = "\n\r\u2028\u2029"
+
+
+def _before(text: str, position: int) -> str:
+    """The few words before ``position`` on its line: where to look for what cannot be seen."""
+    line = text[:position].rsplit("\n", 1)[-1]
+    if len(line) <= _BEFORE_LENGTH:
+        return line.strip()
+    cut = line[-_BEFORE_LENGTH:]
+    if " " in cut.strip():
+        cut = cut.split(" ", 1)[1]  # from a whole word on
+    return "…" + cut.strip()
+
+
+class TextValidator:
+    """Refuses the characters that feeds, e-mail headers, CSV files and calendars cannot
+    carry (``dialogue_portal.text``), and any line break in single-line text.
+
+    The message names the character, which nobody can see, and the words before it.
+    """
+
+    def __init__(self, *, multiline: bool):
+        self.multiline = multiline
+
+    def __call__(self, value) -> None:
+        if not isinstance(value, str):
+            return
+        found = unsafe_character(value, multiline=self.multiline)
+        if found is None:
+            return
+        position, character = found
+        params = {"code": code_point(character), "before": _before(value, position)}
+        if character in _TYPED_LINE_BREAKS and not self.multiline and params["before"]:
+            message = _(
+                "This field takes a single line: remove the line break (%(code)s) after “%(before)s”."
+            )
+            raise ValidationError(message, code="line_break", params=params)
+        if is_control(character):
+            if params["before"]:
+                message = _(
+                    "This text contains a control character (%(code)s) after “%(before)s”; remove it."
+                )
+            else:
+                message = _("This text starts with a control character (%(code)s); remove it.")
+        elif params["before"]:
+            message = _("This text contains an invisible character (%(code)s) after “%(before)s”; remove it.")
+        else:
+            message = _("This text starts with an invisible character (%(code)s); remove it.")
+        raise ValidationError(message, code="unsafe_character", params=params)
+
+
+def is_multiline(field: forms.Field) -> bool:
+    """A text area takes several lines (and tabs); every other text input one line."""
+    return isinstance(field.widget, forms.Textarea)
+
+
+class TextCheckMixin:
+    """Puts a :class:`TextValidator` on every text field (``CharField`` and its subclasses:
+    e-mail, URL, slug …) of the form, at validation time, so that a field added or given
+    another widget in a form's ``__init__`` is checked as it is shown."""
+
+    def full_clean(self):
+        for field in self.fields.values():
+            if (
+                isinstance(field, forms.CharField)
+                # A password is hashed, never shown nor sent: any character may be in it.
+                and not isinstance(field.widget, forms.PasswordInput)
+                and not any(isinstance(validator, TextValidator) for validator in field.validators)
+            ):
+                field.validators.append(TextValidator(multiline=is_multiline(field)))
+        super().full_clean()
+
+
+class PortalForm(TextCheckMixin, forms.Form):
+    """The base of every plain form of the project."""
+
+
+class PortalModelForm(TextCheckMixin, forms.ModelForm):
+    """The base of every model form of the project, the admin's included."""
+
+
+# allauth checks an address with Django's validator, which lets a quoted local part hold
+# control characters: '"ana\x0bx"@ngo.example' was accepted, and its verification mail went
+# out with a line break in its To header. The forms that store an address (ACCOUNT_FORMS)
+# check it as every other text; their passwords are left alone.
+
+
+class SignupForm(TextCheckMixin, account_forms.SignupForm):
+    pass
+
+
+class AddEmailForm(TextCheckMixin, account_forms.AddEmailForm):
+    pass
+
+
+# --- Refusals and errors --------------------------------------------------------------
 
 
 def add_service_errors(

@@ -184,6 +184,11 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Dialogue Portal] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https://") else "http"
+# The forms that store an address refuse control characters in it, as every form does.
+ACCOUNT_FORMS = {
+    "signup": "dialogue_portal.forms.SignupForm",
+    "add_email": "dialogue_portal.forms.AddEmailForm",
+}
 # allauth's rate limits stay at their defaults (on); the counters live in the cache.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Dialogue Portal"

@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -7,7 +6,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from dialogue_portal.admin import PortalModelAdmin, PortalStackedInline, PortalTabularInline
 from dialogue_portal.admin_actions import transition_action
+from dialogue_portal.forms import PortalModelForm
 
 from . import services
 from .models import (
@@ -25,14 +26,14 @@ from .selectors import with_ordinals
 
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(admin.ModelAdmin):
+class WorkingGroupAdmin(PortalModelAdmin):
     list_display = ["name", "symbol_prefix"]
     search_fields = ["name", "symbol_prefix"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(WorkingGroupSession)
-class WorkingGroupSessionAdmin(admin.ModelAdmin):
+class WorkingGroupSessionAdmin(PortalModelAdmin):
     list_display = ["__str__", "working_group", "number", "first_day", "last_day", "venue"]
     list_filter = ["working_group"]
     search_fields = ["working_group__name", "venue"]
@@ -40,18 +41,18 @@ class WorkingGroupSessionAdmin(admin.ModelAdmin):
     list_select_related = ["working_group"]
 
 
-class DialogueChairInline(admin.StackedInline):
+class DialogueChairInline(PortalStackedInline):
     model = DialogueChair
     extra = 0
     autocomplete_fields = ["user"]
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(PortalTabularInline):
     model = AgendaItem
     extra = 0
 
 
-class DialogueAdminForm(forms.ModelForm):
+class DialogueAdminForm(PortalModelForm):
     """Deadlines are typed and shown in the venue's time zone, not the server's."""
 
     DEADLINES = ("applications_deadline", "comments_deadline")
@@ -107,7 +108,7 @@ class DialogueAdminForm(forms.ModelForm):
 
 
 @admin.register(Dialogue)
-class DialogueAdmin(admin.ModelAdmin):
+class DialogueAdmin(PortalModelAdmin):
     form = DialogueAdminForm
     list_display = ["date", "ordinal_display", "session", "format", "venue", "room", "state"]
     list_filter = ["state", "format", "session__working_group"]
@@ -155,7 +156,7 @@ class DialogueAdmin(admin.ModelAdmin):
 
 
 @admin.register(DialogueChair)
-class DialogueChairAdmin(admin.ModelAdmin):
+class DialogueChairAdmin(PortalModelAdmin):
     list_display = ["__str__", "title", "country", "role", "dialogue", "user"]
     list_filter = ["dialogue__session__working_group", "country"]
     search_fields = ["name", "title", "user__email"]
@@ -164,7 +165,7 @@ class DialogueChairAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin):
+class AgendaItemAdmin(PortalModelAdmin):
     list_display = ["number", "title", "cluster", "dialogue"]
     list_filter = ["cluster", "dialogue__session__working_group"]
     search_fields = ["title", "description"]
@@ -172,7 +173,7 @@ class AgendaItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(PortalModelAdmin):
     """Applications come from focal points; decisions go through the services.
 
     Approval is an action here; declining needs a reason, given on the staff page.
@@ -234,7 +235,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(PortalModelAdmin):
     """Read-only: attendance is recorded on the checklist page, which applies only each user's changes."""
 
     list_display = ["representative", "organisation", "dialogue", "recorded_by", "recorded_at"]
@@ -274,7 +275,7 @@ class AttendanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Intervention)
-class InterventionAdmin(admin.ModelAdmin):
+class InterventionAdmin(PortalModelAdmin):
     list_display = ["speaker", "organisation", "agenda_item", "state", "position", "requested_at"]
     list_filter = ["state", "agenda_item__dialogue__session__working_group"]
     search_fields = ["speaker__name", "registration__organisation__name", "topic"]

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from dialogue_portal.forms import PortalForm
 from stakeholders.models import Organisation, Representative
 
 from .models import AgendaItem, Dialogue, Registration
@@ -14,7 +15,7 @@ class RepresentativeChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name}, {obj.title}" if obj.title else obj.name
 
 
-class ApplyForm(forms.Form):
+class ApplyForm(PortalForm):
     """One application for one or several dialogues.
 
     ``dialogues`` are the dialogues shown on the page (the view decides which may be
@@ -82,7 +83,7 @@ class RepresentativeSingleChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class FloorRequestForm(forms.Form):
+class FloorRequestForm(PortalForm):
     """A request for the floor under an agenda item of the application's dialogue."""
 
     agenda_item = AgendaItemChoiceField(label=_("Agenda item"), queryset=AgendaItem.objects.none())

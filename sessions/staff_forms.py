@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dialogue_portal.forms import DateInput, TimeInput, add_service_errors  # noqa: F401 (used by the views)
+from dialogue_portal.forms import DateInput, PortalForm, TimeInput, add_service_errors  # noqa: F401 (used by the views)
 
 from .models import Registration
 
@@ -68,11 +68,11 @@ def month_from_query(value: str | None, *, today: datetime.date) -> datetime.dat
 # --- The dialogue's lifecycle ---------------------------------------------------------
 
 
-class ActionForm(forms.Form):
+class ActionForm(PortalForm):
     """Open, close, mark held: a button, nothing to type."""
 
 
-class CancelForm(forms.Form):
+class CancelForm(PortalForm):
     note = forms.CharField(
         label=_("Note to the applicants (optional)"),
         required=False,
@@ -81,7 +81,7 @@ class CancelForm(forms.Form):
     )
 
 
-class PostponeForm(forms.Form):
+class PostponeForm(PortalForm):
     date = forms.DateField(label=_("New date"), widget=DateInput)
     start_time = forms.TimeField(label=_("Start time"), widget=TimeInput)
     end_time = forms.TimeField(label=_("End time"), widget=TimeInput)
@@ -117,7 +117,7 @@ class PostponeForm(forms.Form):
 ALL_STATES = ""
 
 
-class ApplicationFilterForm(forms.Form):
+class ApplicationFilterForm(PortalForm):
     """The applications' filter, read from the query string; an unknown value counts as none."""
 
     state = forms.ChoiceField(
@@ -137,7 +137,7 @@ class RegistrationChoiceField(forms.ModelMultipleChoiceField):
         return registration.organisation.name
 
 
-class BulkDecisionForm(forms.Form):
+class BulkDecisionForm(PortalForm):
     """The Extended Bureau's one decision on several applications: all or none."""
 
     APPROVE, DECLINE = "approve", "decline"
@@ -170,7 +170,7 @@ class BulkDecisionForm(forms.Form):
         )
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(PortalForm):
     travel_support_granted = forms.BooleanField(
         label=_("Grant travel support"),
         required=False,
@@ -183,7 +183,7 @@ class ApproveForm(forms.Form):
             del self.fields["travel_support_granted"]
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(PortalForm):
     # Required by the service, which says so when it is empty.
     reason = forms.CharField(
         label=_("Reason for declining"),
@@ -213,7 +213,7 @@ class IdsField(forms.Field):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(PortalForm):
     """The checklist: who is ticked now, and what the page showed when it was loaded.
 
     ``shown`` and ``before`` travel with the page so that only what this user changed
@@ -235,5 +235,5 @@ class AttendanceForm(forms.Form):
 # --- The speakers' list ---------------------------------------------------------------
 
 
-class AgendaMoveForm(forms.Form):
+class AgendaMoveForm(PortalForm):
     direction = forms.ChoiceField(choices=[("up", _("Up")), ("down", _("Down"))])

@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.urls import reverse
@@ -7,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 
+from dialogue_portal.admin import PortalModelAdmin, PortalTabularInline
 from dialogue_portal.admin_actions import transition_action
+from dialogue_portal.forms import PortalModelForm
 
 from . import services
 from .models import (
@@ -24,7 +25,7 @@ from .models import (
 # --- Organisations --------------------------------------------------------------------
 
 
-class OrganisationAdminForm(forms.ModelForm):
+class OrganisationAdminForm(PortalModelForm):
     """The duplicate rules of registration, shown next to the name or the website."""
 
     class Meta:
@@ -52,14 +53,14 @@ class OrganisationAdminForm(forms.ModelForm):
         return cleaned
 
 
-class FocalPointInline(admin.TabularInline):
+class FocalPointInline(PortalTabularInline):
     model = FocalPoint
     extra = 0
     autocomplete_fields = ["user"]
     readonly_fields = ["since"]
 
 
-class RepresentativeInline(admin.TabularInline):
+class RepresentativeInline(PortalTabularInline):
     model = Representative
     extra = 0
     # Self-declared gender is used only in aggregate figures, never shown per person.
@@ -67,7 +68,7 @@ class RepresentativeInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(PortalModelAdmin):
     form = OrganisationAdminForm
     list_display = ["name", "acronym", "category", "country", "ecosoc_status", "website", "created_at"]
     list_filter = ["category", "ecosoc_status", ("country", CountryFilter)]
@@ -83,7 +84,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(FocalPoint)
-class FocalPointAdmin(admin.ModelAdmin):
+class FocalPointAdmin(PortalModelAdmin):
     list_display = ["user", "organisation", "since"]
     search_fields = ["user__email", "organisation__name", "organisation__acronym"]
     list_filter = ["organisation__category"]
@@ -93,7 +94,7 @@ class FocalPointAdmin(admin.ModelAdmin):
 
 
 @admin.register(Representative)
-class RepresentativeAdmin(admin.ModelAdmin):
+class RepresentativeAdmin(PortalModelAdmin):
     # Self-declared gender is used only in aggregate figures, never shown per person.
     fields = ["organisation", "name", "title", "email"]
     list_display = ["name", "title", "email", "organisation"]
@@ -115,7 +116,7 @@ def join_request_decline(*, join_request: JoinRequest, by) -> JoinRequest:
 
 
 @admin.register(JoinRequest)
-class JoinRequestAdmin(admin.ModelAdmin):
+class JoinRequestAdmin(PortalModelAdmin):
     list_display = ["user", "organisation", "state", "created_at"]
     list_filter = ["state"]
     search_fields = ["user__email", "organisation__name", "organisation__acronym"]
@@ -142,7 +143,7 @@ class JoinRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(PortalModelAdmin):
     list_display = ["email", "organisation", "invited_by", "hand_over", "created_at", "accepted_at"]
     list_filter = ["hand_over", ("accepted_at", admin.EmptyFieldListFilter)]
     search_fields = ["email", "organisation__name", "invited_by__email"]
@@ -166,7 +167,7 @@ def _staff_page_link(accreditation: Accreditation) -> str:
 
 
 @admin.register(Accreditation)
-class AccreditationAdmin(admin.ModelAdmin):
+class AccreditationAdmin(PortalModelAdmin):
     list_display = ["organisation", "state", "circulation_list", "submitted_at", "decided_at"]
     list_filter = ["state", "organisation__category", "organisation__ecosoc_status"]
     search_fields = ["organisation__name", "organisation__acronym", "circulation_list__reference"]
@@ -201,7 +202,7 @@ class AccreditationAdmin(admin.ModelAdmin):
         return False  # only a focal point requests accreditation
 
 
-class AccreditationInline(admin.TabularInline):
+class AccreditationInline(PortalTabularInline):
     model = Accreditation
     fields = ["organisation", "state", "submitted_at"]
     readonly_fields = fields
@@ -214,7 +215,7 @@ class AccreditationInline(admin.TabularInline):
 
 
 @admin.register(CirculationList)
-class CirculationListAdmin(admin.ModelAdmin):
+class CirculationListAdmin(PortalModelAdmin):
     list_display = ["reference", "circulated_on", "deadline", "request_count", "created_by"]
     search_fields = ["reference", "accreditations__organisation__name"]
     date_hierarchy = "circulated_on"
@@ -251,7 +252,7 @@ class CirculationListAdmin(admin.ModelAdmin):
 # --- Objections -----------------------------------------------------------------------
 
 
-class DialogueObjectionForm(forms.ModelForm):
+class DialogueObjectionForm(PortalModelForm):
     """An objection to an admitted organisation's taking part in one dialogue.
 
     Objections to a circulated request are recorded on the request's staff page.
@@ -270,7 +271,7 @@ class DialogueObjectionForm(forms.ModelForm):
 
 
 @admin.register(Objection)
-class ObjectionAdmin(admin.ModelAdmin):
+class ObjectionAdmin(PortalModelAdmin):
     list_display = ["state_party", "made_on", "target", "dialogue", "recorded_by", "recorded_at"]
     list_filter = [("state_party", CountryFilter)]
     search_fields = ["accreditation__organisation__name", "organisation__name", "note"]

@@ -3,10 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dialogue_portal.forms import PortalForm, PortalModelForm
+
 from .models import Organisation, Representative
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(PortalModelForm):
     class Meta:
         model = Organisation
         fields = [
@@ -28,7 +30,7 @@ class OrganisationForm(forms.ModelForm):
         }
 
 
-class RepresentativeForm(forms.ModelForm):
+class RepresentativeForm(PortalModelForm):
     """A representative of ``instance.organisation`` (set by the view before binding)."""
 
     class Meta:
@@ -46,7 +48,7 @@ class RepresentativeForm(forms.ModelForm):
         return email
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(PortalForm):
     email = forms.EmailField(
         label=_("E-mail"),
         help_text=_("They sign in, or sign up, with this address to accept the invitation."),
@@ -57,7 +59,7 @@ class InvitationForm(forms.Form):
     )
 
 
-class JoinRequestForm(forms.Form):
+class JoinRequestForm(PortalForm):
     message = forms.CharField(
         label=_("Message to the focal points (optional)"),
         help_text=_("For example, your role in the organisation."),
@@ -67,9 +69,9 @@ class JoinRequestForm(forms.Form):
     )
 
 
-class JoinRequestDecisionForm(forms.Form):
+class JoinRequestDecisionForm(PortalForm):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("decline", _("Decline"))])
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(PortalForm):
     """No fields: a confirmation button, and a place for the service's refusal."""

@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from dialogue_portal.forms import DateInput, add_service_errors  # noqa: F401 (used by the views)
+from dialogue_portal.forms import DateInput, PortalForm, add_service_errors  # noqa: F401 (used by the views)
 
 from . import selectors
 from .models import Accreditation, Category, CirculationList, EcosocStatus
@@ -38,7 +38,7 @@ def deadline_help() -> str:
 ALL_STATES = "all"
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(PortalForm):
     """The queue's filters, read from the query string; an unknown value counts as none."""
 
     state = forms.ChoiceField(
@@ -84,7 +84,7 @@ class QueueFilterForm(forms.Form):
 # --- Circulation ----------------------------------------------------------------------
 
 
-class CirculateForm(forms.Form):
+class CirculateForm(PortalForm):
     """Put a request on an open circulation list, or on a new one made here."""
 
     circulation_list = forms.ModelChoiceField(
@@ -155,7 +155,7 @@ class BulkCirculateForm(CirculateForm):
         self.fields["accreditations"].queryset = Accreditation.objects.select_related("organisation")
 
 
-class CirculationListForm(forms.Form):
+class CirculationListForm(PortalForm):
     """A new circulation list, with the submitted requests to circulate on it."""
 
     reference = forms.CharField(label=_("Reference"), max_length=100, help_text=_("For example: NOP/2030/1."))
@@ -180,7 +180,7 @@ class CirculationListForm(forms.Form):
 # --- Decisions on one request ---------------------------------------------------------
 
 
-class AdmitForm(forms.Form):
+class AdmitForm(PortalForm):
     note = forms.CharField(
         label=_("Note for the record (optional)"),
         required=False,
@@ -189,7 +189,7 @@ class AdmitForm(forms.Form):
     )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(PortalForm):
     # Required by the service, which says what is missing: an empty note is refused there.
     note = forms.CharField(
         label=_("What the organisation should correct"),
@@ -199,7 +199,7 @@ class ReturnForm(forms.Form):
     )
 
 
-class RejectForm(forms.Form):
+class RejectForm(PortalForm):
     reason = forms.CharField(
         label=_("Reason for the rejection"),
         required=False,
@@ -208,7 +208,7 @@ class RejectForm(forms.Form):
     )
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(PortalForm):
     state_party = forms.ChoiceField(label=_("State party"))
     made_on = forms.DateField(label=_("Date of the objection"), widget=DateInput)
     note = forms.CharField(

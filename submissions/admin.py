@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from dialogue_portal.admin import PortalModelAdmin, PortalTabularInline
 from dialogue_portal.admin_actions import transition_action
 from sessions.models import Dialogue
 
@@ -31,7 +32,7 @@ class DialogueListFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(PortalTabularInline):
     """The comment's attachments, opened through the download view that checks who asks."""
 
     model = Attachment
@@ -63,7 +64,7 @@ def comment_publish_anonymously(*, comment: WrittenComment, by) -> WrittenCommen
 
 
 @admin.register(WrittenComment)
-class WrittenCommentAdmin(admin.ModelAdmin):
+class WrittenCommentAdmin(PortalModelAdmin):
     list_display = [
         "tracking_number",
         "title",

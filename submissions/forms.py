@@ -13,7 +13,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from dialogue_portal.forms import add_service_errors, error_summary  # noqa: F401 (used by the views)
+from dialogue_portal.forms import (  # noqa: F401 (add_service_errors, error_summary: used by the views)
+    PortalForm,
+    PortalModelForm,
+    add_service_errors,
+    error_summary,
+)
 from sessions.models import AgendaItem, Cluster, Dialogue
 from stakeholders.models import Organisation
 
@@ -62,7 +67,7 @@ class MultipleFileField(forms.FileField):
 # --- The focal point's form -----------------------------------------------------------------
 
 
-class CommentForm(forms.ModelForm):
+class CommentForm(PortalModelForm):
     """A comment for one dialogue: its fields, new attachments and, when editing, the
     attachments to remove. The view passes the cleaned values to ``comment_save_draft``."""
 
@@ -195,7 +200,7 @@ def _megabytes(size: int) -> str:
     return _("%(size)s MB") % {"size": number_format(size / (1024 * 1024), decimal_pos=0)}
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(PortalForm):
     """No fields: a confirmation button, and a place for the service's refusal."""
 
 
@@ -204,7 +209,7 @@ class ConfirmForm(forms.Form):
 ALL_STATES = "all"
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(PortalForm):
     """The moderation queue's filters, read from the query string; an unknown value counts as none."""
 
     dialogue = forms.ModelChoiceField(
@@ -257,11 +262,11 @@ def _dialogue_label(dialogue: Dialogue) -> str:
     return f"{dialogue.session.working_group}, {dialogue.date.isoformat()}"
 
 
-class PublishForm(forms.Form):
+class PublishForm(PortalForm):
     """No fields: the button says with or without the organisation's name."""
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(PortalForm):
     reason = forms.CharField(
         label=_("Reason (the submitter reads it)"),
         # Required by the service, whose wording is shown; the attribute helps the browser.

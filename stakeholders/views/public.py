@@ -6,10 +6,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from dialogue_portal.forms import PortalForm
+
 from ..models import Category, Organisation
 
 
-class DirectoryFilter(forms.Form):
+class DirectoryFilter(PortalForm):
     category = forms.ChoiceField(label=_("Category"), required=False)
     country = forms.ChoiceField(label=_("Country"), required=False)
 

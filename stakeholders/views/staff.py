@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from dialogue_portal.forms import error_summary as _error_summary
 from dialogue_portal.history import history
+from dialogue_portal.text import clean_text
 
 from .. import selectors, services
 from ..models import Accreditation, CirculationList, EcosocStatus
@@ -301,8 +302,10 @@ def _filename(circulation_list: CirculationList, extension: str) -> str:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value: str) -> str:
-    """A spreadsheet would run a cell starting like a formula: make it plain text."""
+def _cell(value) -> str:
+    """One line of plain text: a spreadsheet would run a cell starting like a formula, and a
+    name stored with a line break or a control character would break the row."""
+    value = clean_text(value)
     return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 

@@ -251,6 +251,8 @@ class _Lines:
 
 
 def export_csv(request):
+    from dialogue_portal.text import clean_text
+
     form, options, comments = _filtered(request)
     writer = csv.writer(_Lines())
     lines = [
@@ -286,7 +288,9 @@ def export_csv(request):
             comment.title,
             settings.SITE_URL + reverse("submissions:detail", args=[comment.pk]),
         ]
-        lines.append(writer.writerow([neutralise(cell) for cell in row]))
+        # One line per cell, and no character a spreadsheet or a CSV reader would choke on,
+        # whatever a row stored before the forms refused it holds.
+        lines.append(writer.writerow([neutralise(clean_text(cell)) for cell in row]))
     response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="written-comments.csv"'
     return response

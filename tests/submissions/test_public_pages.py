@@ -466,8 +466,9 @@ def test_csv_has_every_filtered_row_and_neutralised_formulas(client, db):
         "'+1 for marking",
         "'-2 points",
         "'@SUM(A1:A9)",
-        "'\tTabbed title",
-        "'\rReturned title",
+        # A cell is one line of text: the tab and the return are not written at all.
+        "Tabbed title",
+        "Returned title",
     ]
     assert all(row[7] == "French" for row in rows[1:])
     assert "English, filtered out" not in response.content.decode("utf-8")
