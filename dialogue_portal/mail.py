@@ -14,7 +14,6 @@ rendered when the message is queued.
 
 import datetime
 import logging
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -31,20 +30,12 @@ from post_office.settings import get_backend, get_max_retries, get_retry_timedel
 from post_office.signals import email_queued
 
 from . import locks
+from .text import clean_text
 
 logger = logging.getLogger(__name__)
 
 # How many messages one delivery sends before it lets go of them and looks again.
 BATCH = 100
-
-_LINE_BREAKS = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u2028\u2029]+")
-
-
-def single_line(text: str) -> str:
-    """``text`` as one header-safe line: every run of spaces, line breaks and control
-    characters becomes one space (a name typed over two lines must not break a subject)."""
-    return _LINE_BREAKS.sub(" ", text).strip()
-
 
 def send_templated(name: str, recipients: Iterable[str], context: dict[str, Any]) -> None:
     """Queue one e-mail per recipient, in the caller's transaction.
@@ -59,7 +50,9 @@ def send_templated(name: str, recipients: Iterable[str], context: dict[str, Any]
     context = {"site_url": settings.SITE_URL, **context}
     try:
         with translation.override(settings.LANGUAGE_CODE):
-            subject = single_line(render_to_string(f"{name}_subject.txt", context))
+            # One line, whatever the names in it (one typed over two lines, stored before
+            # the forms refused it, must not break the header).
+            subject = clean_text(render_to_string(f"{name}_subject.txt", context)).strip()
             body = render_to_string(f"{name}_body.txt", context)
     except Exception:
         logger.exception("E-mail %s to %s could not be built; nothing was queued", name, recipients)
