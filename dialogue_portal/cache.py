@@ -6,9 +6,13 @@ that fails to reach Redis logs a warning and answers as if the key were missing.
 cannot work without the cache (the sign-in rate limits) asks ``cache_is_reachable``
 first and refuses the request itself (``dialogue_portal.middleware``).
 
-After a failure the cache does not try Redis again for ``RETRY_AFTER`` seconds: an
-unreachable host would otherwise cost every cache call of a page its connect timeout.
-A successful ping (the sign-in pages, /healthz) ends that pause at once.
+After a failure, reads and stores do not try Redis again for ``RETRY_AFTER`` seconds:
+an unreachable host would otherwise cost every cache call of a page its connect
+timeout. A successful ping (the sign-in pages, /healthz) ends that pause at once.
+Deletions always try: a skipped store only costs a miss later, but a skipped deletion
+could leave stale content in a Redis that answers again. (A deletion while Redis is
+really down is lost all the same: content whose staleness matters is best keyed by
+the version of what it shows, such as its last change.)
 """
 
 import logging
@@ -35,14 +39,17 @@ class _Unreachable(Exception):
     """Raised inside the backend while Redis is paused; never leaves it."""
 
 
-def _tolerant(miss):
-    """Run the operation; if Redis cannot be reached, log it and return ``miss(*args)``."""
+def _tolerant(miss, *, during_pause: bool = False):
+    """Run the operation; if Redis cannot be reached, log it and return ``miss(*args)``.
+
+    While paused, the operation is not tried unless ``during_pause``.
+    """
 
     def decorate(method):
         @wraps(method)
         def wrapped(self, *args, **kwargs):
             try:
-                if self._paused():
+                if not during_pause and self._paused():
                     raise _Unreachable
                 return method(self, *args, **kwargs)
             except _Unreachable:
@@ -123,7 +130,7 @@ class TolerantRedisCache(RedisCache):
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         return super().touch(key, timeout, version)
 
-    @_tolerant(lambda key, version=None: False)
+    @_tolerant(lambda key, version=None: False, during_pause=True)
     def delete(self, key, version=None):
         return super().delete(key, version)
 
@@ -131,15 +138,15 @@ class TolerantRedisCache(RedisCache):
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         return super().set_many(data, timeout, version)
 
-    @_tolerant(lambda *args, **kwargs: None)
+    @_tolerant(lambda *args, **kwargs: None, during_pause=True)
     def delete_many(self, keys, version=None):
         return super().delete_many(keys, version)
 
-    @_tolerant(_key_not_found)
+    @_tolerant(_key_not_found, during_pause=True)
     def incr(self, key, delta=1, version=None):
         return super().incr(key, delta, version)
 
-    @_tolerant(lambda: False)
+    @_tolerant(lambda: False, during_pause=True)
     def clear(self):
         return super().clear()
 
