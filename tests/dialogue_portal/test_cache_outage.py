@@ -32,20 +32,28 @@ class OwnRedis:
         self.process = None
 
     def start(self):
+        if self._answers():
+            pytest.fail(f"port {PORT} is taken: the test needs a redis-server of its own there")
         self.process = subprocess.Popen(
             ["redis-server", "--port", str(PORT), "--save", "", "--appendonly", "no", "--daemonize", "no"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", PORT), timeout=0.2).close()
+        while time.monotonic() < deadline and self.process.poll() is None:
+            if self._answers():
                 return
-            except OSError:
-                time.sleep(0.05)
+            time.sleep(0.05)
         self.stop()
         pytest.fail(f"redis-server did not start on port {PORT}")
+
+    @staticmethod
+    def _answers() -> bool:
+        try:
+            socket.create_connection(("127.0.0.1", PORT), timeout=0.2).close()
+        except OSError:
+            return False
+        return True
 
     def stop(self):
         if self.process is not None:
