@@ -64,6 +64,17 @@ def read_str(name: str, default: str | None = None) -> str | None:
     return default if value is None else value
 
 
+def read_count(name: str, default: int) -> int:
+    """A whole number, zero or more, written in plain digits."""
+    value = _raw(name)
+    if value is None:
+        return default
+    # int() alone would take "+1", " 1_0" or "١" (Arabic-Indic one): digits only.
+    if not re.fullmatch(r"[0-9]+", value):
+        raise _refuse(name, value, "a whole number, 0 or more")
+    return int(value)
+
+
 def read_list(name: str, default: list[str]) -> list[str]:
     value = _raw(name)
     if value is None:
@@ -122,8 +133,14 @@ def read_cache(name: str) -> dict:
     # Django's Redis cache takes several servers separated by "," or ";".
     scheme, *_others = [_scheme(name, server, CACHE_SCHEMES) for server in re.split("[;,]", value)]
     if scheme.startswith("redis"):
-        # Django's own Redis backend: no extra dependency for what a cache needs here.
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": value}
+        # Django's own Redis backend, made to answer a miss while Redis is down
+        # (dialogue_portal.cache). Short socket timeouts: an unreachable host must cost a
+        # page a second, not the kernel's minutes. Options in the URL's query win.
+        return {
+            "BACKEND": "dialogue_portal.cache.TolerantRedisCache",
+            "LOCATION": value,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
     return environ.Env.cache_url_config(value)
 
 

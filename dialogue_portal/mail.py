@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 # How many messages one delivery sends before it lets go of them and looks again.
 BATCH = 100
 
+
 def send_templated(name: str, recipients: Iterable[str], context: dict[str, Any]) -> None:
     """Queue one e-mail per recipient, in the caller's transaction.
 

@@ -44,6 +44,15 @@ def is_secretariat(user: AbstractBaseUser | AnonymousUser) -> bool:
     return user._is_secretariat
 
 
+def can_reach_admin(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Whether the Django admin lets the user in (active staff), or the user is a superuser.
+
+    Any such account can change what others see, whatever its groups: it needs a
+    second factor as the secretariat does.
+    """
+    return bool(user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser))
+
+
 def secretariat_permissions():
     from django.contrib.auth.models import Permission
 

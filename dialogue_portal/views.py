@@ -1,9 +1,11 @@
 from django.conf import settings
+from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .cache import TolerantRedisCache, cache_is_reachable
 from .celery import app as celery_app
 
 
@@ -25,11 +27,22 @@ def _broker_ok() -> bool:
         return False
 
 
+def _cache_is_shared() -> bool:
+    # A local-memory cache lives in the process: there is nothing to be down.
+    return isinstance(caches["default"], TolerantRedisCache)
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    """For the containers' healthchecks: the database and, when configured, the broker."""
+    """For the containers' healthchecks and the operators: each part, and which is down.
+
+    The database always; the cache when it is Redis (without it sign-in answers 503);
+    the broker when one is configured (without it tasks wait).
+    """
     checks = {"database": "ok" if _database_ok() else "unreachable"}
+    if _cache_is_shared():
+        checks["cache"] = "ok" if cache_is_reachable() else "unreachable"
     if settings.CELERY_BROKER_URL:
         checks["broker"] = "ok" if _broker_ok() else "unreachable"
     healthy = all(value == "ok" for value in checks.values())

@@ -60,9 +60,15 @@ def get_invitation_for_user(user, token: str) -> Invitation:
     return invitation
 
 
+def can_be_joined(organisation: Organisation) -> bool:
+    """Only an admitted organisation takes join requests: the join page names it, and the
+    names of organisations refused, withdrawn or still under review are not public."""
+    return Organisation.objects.admitted().filter(pk=organisation.pk).exists()
+
+
 def get_organisation_to_join(pk: int) -> Organisation:
-    """Any registered organisation: the duplicate refusal links here, naming it already."""
-    return get_object_or_404(Organisation, pk=pk)
+    """An admitted organisation, else 404, as for one that does not exist."""
+    return get_object_or_404(Organisation.objects.admitted(), pk=pk)
 
 
 def get_admitted_organisation(pk: int) -> Organisation:

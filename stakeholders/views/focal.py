@@ -31,6 +31,7 @@ from ..forms import (
 )
 from ..models import Accreditation, JoinRequest, Organisation, Representative
 from ..permissions import (
+    can_be_joined,
     get_invitation_for_user,
     get_join_request_for_decider,
     get_organisation_for_focal_point,
@@ -75,15 +76,17 @@ def register(request: HttpRequest) -> HttpResponse:
             organisation = services.organisation_register(user=request.user, **form.cleaned_data)
         except services.DuplicateOrganisation as exc:
             field = next(iter(exc.error_dict))
-            form.add_error(
-                field,
-                format_html(
+            # The join page answers 404 until the organisation is admitted: no dead link.
+            if can_be_joined(exc.existing):
+                error = format_html(
                     '{} <a href="{}">{}</a>',
                     exc.messages[0],
                     reverse("stakeholders:join", args=[exc.existing.pk]),
                     _("Ask to join this organisation as a focal point."),
-                ),
-            )
+                )
+            else:
+                error = exc.messages[0]
+            form.add_error(field, error)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:

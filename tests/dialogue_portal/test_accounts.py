@@ -1,6 +1,7 @@
 """Accounts through django-allauth: e-mail login, mandatory verification, rate limits, TOTP."""
 
 import re
+import time
 
 import pytest
 from allauth.mfa.totp.internal.auth import (
@@ -12,7 +13,7 @@ from allauth.mfa.totp.internal.auth import (
 from django.core import mail
 from django.urls import reverse
 
-from tests.factories import DialogueChairFactory, SecretariatFactory, UserFactory
+from tests.factories import PASSWORD, DialogueChairFactory, SecretariatFactory, UserFactory
 
 
 def totp_code(secret: str) -> str:
@@ -109,3 +110,166 @@ def test_secretariat_login_asks_for_second_factor(client, db, password, require_
     response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+def test_require_mfa_sends_staff_outside_secretariat_to_set_one_up(client, db, require_mfa):
+    # Staff without the Secretariat group still reach /admin/, with whatever
+    # permissions they were given one by one.
+    staff = UserFactory(is_staff=True)
+    client.force_login(staff)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+
+
+def test_require_mfa_sends_superuser_to_set_one_up(client, db, require_mfa):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert client.get("/admin/")["Location"].startswith(reverse("mfa_activate_totp"))
+
+
+def test_require_mfa_lets_staff_with_totp_in(client, db, require_mfa):
+    staff = UserFactory(is_staff=True)
+    TOTP.activate(staff, generate_totp_secret())
+    client.force_login(staff)
+    assert client.get("/admin/").status_code == 200
+
+
+# --- Sign-in limits: the client's address, the account's lockout ------------------------
+
+TOO_MANY = "Too many failed login attempts"
+
+
+def _login(client, login, password, *, forwarded_for=None, remote_addr="127.0.0.1"):
+    headers = {"x-forwarded-for": forwarded_for} if forwarded_for else {}
+    return client.post(
+        reverse("account_login"),
+        {"login": login, "password": password},
+        headers=headers,
+        REMOTE_ADDR=remote_addr,
+    )
+
+
+def test_login_failures_behind_proxy_block_only_their_client(client, user, password, settings):
+    # The proxy (REMOTE_ADDR 127.0.0.1 for every request) appends the client's address.
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    for number in range(10):
+        _login(client, f"guess{number}@example.org", "wrong-password", forwarded_for="203.0.113.5")
+    refused = _login(client, "guess@example.org", "wrong-password", forwarded_for="203.0.113.5")
+    assert TOO_MANY in refused.content.decode()
+
+    response = _login(client, user.email, password, forwarded_for="203.0.113.6")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+
+
+def test_login_forwarded_for_trusted_only_from_the_last_proxy(client, user, password, settings):
+    # A client may send its own X-Forwarded-For; the proxy appends the address it saw,
+    # and only that last entry counts.
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    for number in range(10):
+        _login(
+            client,
+            f"guess{number}@example.org",
+            "wrong-password",
+            forwarded_for=f"198.51.100.{number}, 203.0.113.5",
+        )
+    refused = _login(
+        client, "guess@example.org", "wrong-password", forwarded_for="198.51.100.99, 203.0.113.5"
+    )
+    assert TOO_MANY in refused.content.decode()
+
+
+def test_login_forged_forwarded_for_ignored_without_trusted_proxy(client, user, password, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    # Each failure claims another address: without a trusted proxy they all count
+    # against the real one, REMOTE_ADDR.
+    for number in range(10):
+        _login(
+            client,
+            f"guess{number}@example.org",
+            "wrong-password",
+            forwarded_for=f"198.51.100.{number}",
+            remote_addr="192.0.2.10",
+        )
+    refused = _login(client, user.email, password, forwarded_for="198.51.100.200", remote_addr="192.0.2.10")
+    assert TOO_MANY in refused.content.decode()
+
+    response = _login(client, user.email, password, remote_addr="192.0.2.11")
+    assert response.status_code == 302
+
+
+def _lock_out(client, user):
+    """Five failed sign-ins for ``user``, each from another address: the account's limit."""
+    for number in range(5):
+        _login(client, user.email, "wrong-password", remote_addr=f"192.0.2.{number + 20}")
+    refused = _login(client, user.email, PASSWORD, remote_addr="192.0.2.99")
+    assert TOO_MANY in refused.content.decode()
+
+
+def test_login_account_lockout_lapses_after_five_minutes(client, user, password, monkeypatch):
+    _lock_out(client, user)
+    started = time.time()
+
+    def later(seconds):
+        monkeypatch.setattr(time, "time", lambda: started + seconds)
+
+    # Tries while locked out are refused without being counted: they cannot keep the
+    # account locked beyond the window.
+    later(240)
+    assert TOO_MANY in _login(client, user.email, "wrong-password").content.decode()
+    later(5 * 60 + 1)
+    response = _login(client, user.email, password, remote_addr="192.0.2.100")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+
+
+def test_login_account_lockout_ended_by_password_reset(client, user, password):
+    _lock_out(client, user)
+    client.post(reverse("account_reset_password"), {"email": user.email})
+    link = re.search(r"https?://\S+/accounts/password/reset/key/\S+/", mail.outbox[-1].body).group(0)
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    form_url = client.get(path)["Location"]
+    new_password = "another-long-password-42"
+    client.post(form_url, {"password1": new_password, "password2": new_password})
+
+    response = _login(client, user.email, new_password, remote_addr="192.0.2.100")
+    assert response.status_code == 302
+
+
+def test_admin_clear_sign_in_lockout_lets_account_sign_in_at_once(client, user, password):
+    _lock_out(client, user)
+
+    secretariat = SecretariatFactory()
+    client.force_login(secretariat)
+    response = client.post(
+        reverse("admin:auth_user_changelist"),
+        {"action": "clear_sign_in_lockout", "_selected_action": [user.pk], "index": 0},
+        follow=True,
+    )
+    assert "The sign-in lockout of 1 account was cleared" in response.content.decode()
+    client.logout()
+
+    response = _login(client, user.email, password, remote_addr="192.0.2.100")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+
+
+def test_admin_clear_sign_in_lockout_also_ends_second_factor_lockout(client, db, password):
+    staff = UserFactory()
+    TOTP.activate(staff, secret := generate_totp_secret())
+    assert _login(client, staff.email, password)["Location"] == reverse("mfa_authenticate")
+    for _ in range(5):
+        client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    locked = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
+    assert TOO_MANY in locked.content.decode()
+
+    admin_client = type(client)()
+    admin_client.force_login(SecretariatFactory())
+    admin_client.post(
+        reverse("admin:auth_user_changelist"),
+        {"action": "clear_sign_in_lockout", "_selected_action": [staff.pk], "index": 0},
+    )
+
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(staff.pk)

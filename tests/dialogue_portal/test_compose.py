@@ -98,6 +98,12 @@ def test_portal_environment_production_mode(services):
     assert environment["MEDIA_ROOT"] == "/data/media"
 
 
+def test_portal_environment_trusts_one_proxy(services):
+    # The TLS proxy in front of web appends the client's address to X-Forwarded-For;
+    # without this the sign-in limits would count every user as the proxy.
+    assert _environment(services["web"])["DJANGO_TRUSTED_PROXY_COUNT"] == "1"
+
+
 def test_portal_environment_names_read_by_settings(services):
     sources = "".join((ROOT / "dialogue_portal" / name).read_text() for name in ("settings.py", "env.py"))
     unknown = [name for name in _environment(services["web"]) if f'"{name}"' not in sources]

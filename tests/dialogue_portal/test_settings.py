@@ -55,6 +55,9 @@ print(json.dumps({
     "queue": settings.EMAIL_BACKEND,
     "debug": settings.DEBUG,
     "media_root": str(settings.MEDIA_ROOT),
+    "trusted_proxies": settings.ALLAUTH_TRUSTED_PROXY_COUNT,
+    "session_engine": settings.SESSION_ENGINE,
+    "cache_options": settings.CACHES["default"].get("OPTIONS", {}),
 }))
 """
 
@@ -86,6 +89,10 @@ def settings_in_fresh_process(**values: str) -> dict:
         ("DJANGO_DEMO_ACCOUNTS", "2"),
         ("DJANGO_ALLOWED_HOSTS", "dialogues.example.org,,localhost"),
         ("MEDIA_ROOT", "media"),
+        ("DJANGO_TRUSTED_PROXY_COUNT", "-1"),
+        ("DJANGO_TRUSTED_PROXY_COUNT", "one"),
+        ("DJANGO_TRUSTED_PROXY_COUNT", "1.5"),
+        ("DJANGO_TRUSTED_PROXY_COUNT", "+1"),
     ],
 )
 def test_startup_bad_value_refused_naming_variable(name, value):
@@ -114,6 +121,8 @@ def test_startup_nothing_set_runs_embedded_default():
     assert configured["email"] == "django.core.mail.backends.console.EmailBackend"
     assert configured["queue"] == "post_office.EmailBackend"
     assert configured["debug"] is True
+    # X-Forwarded-For is anyone's to write: without the setting it is never read.
+    assert configured["trusted_proxies"] == 0
 
 
 def test_startup_nothing_set_passes_check():
@@ -140,9 +149,18 @@ def test_startup_services_urls_select_shared_cache_and_real_workers():
         CACHE_URL="redis://127.0.0.1:6379/1", CELERY_BROKER_URL="redis://127.0.0.1:6379/0"
     )
 
-    assert configured["cache"] == "django.core.cache.backends.redis.RedisCache"
+    # Django's Redis cache, answering misses while Redis is down.
+    assert configured["cache"] == "dialogue_portal.cache.TolerantRedisCache"
+    assert configured["cache_options"] == {"socket_connect_timeout": 1, "socket_timeout": 2}
     assert configured["broker"] == "redis://127.0.0.1:6379/0"
     assert configured["eager"] is False
+    # Sessions never in the cache: signed-in users keep working while it is down.
+    assert configured["session_engine"] == "django.contrib.sessions.backends.db"
+
+
+def test_startup_trusted_proxy_count_passed_to_allauth():
+    assert settings_in_fresh_process(DJANGO_TRUSTED_PROXY_COUNT="1")["trusted_proxies"] == 1
+    assert settings_in_fresh_process(DJANGO_TRUSTED_PROXY_COUNT="2")["trusted_proxies"] == 2
 
 
 def test_startup_several_redis_servers_accepted():
@@ -151,7 +169,7 @@ def test_startup_several_redis_servers_accepted():
         CELERY_BROKER_URL="redis://127.0.0.1:6379/0;redis://127.0.0.2:6379/0",
     )
 
-    assert configured["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert configured["cache"] == "dialogue_portal.cache.TolerantRedisCache"
     assert configured["broker"] == "redis://127.0.0.1:6379/0;redis://127.0.0.2:6379/0"
 
 

@@ -171,6 +171,7 @@ def test_own_pages_send_anonymous_visitor_to_login(client, db, url_name):
 
 def test_join_page_is_open_to_signed_in_users_only(client, db):
     world = World(accreditation=False)
+    AccreditationFactory(organisation=world.organisation, state="admitted")
     url = reverse("stakeholders:join", args=[world.organisation.pk])
     response = client.post(url, {"message": "Let me in."})
     assert response["Location"] == f"{LOGIN}?next={url}"
@@ -178,6 +179,22 @@ def test_join_page_is_open_to_signed_in_users_only(client, db):
     # Anyone signed in may ask: the focal points decide.
     client.force_login(world.other.user)
     assert "Ask to join Alpha Alliance" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("state", [None, "submitted", "returned", "circulated", "rejected", "withdrawn"])
+def test_join_page_of_organisation_not_admitted_is_404(client, db, state):
+    organisation = FocalPointFactory(organisation__name="Hidden Refused Org").organisation
+    if state:
+        AccreditationFactory(organisation=organisation, state=state)
+    url = reverse("stakeholders:join", args=[organisation.pk])
+    client.force_login(UserFactory())
+
+    page = client.get(url)
+    assert page.status_code == 404
+    assert "Hidden Refused Org" not in page.content.decode()
+    assert client.post(url, {"message": "Let me in."}).status_code == 404
+    assert not JoinRequest.objects.exists()
+    assert mail.outbox == []
 
 
 def test_invitation_is_404_for_a_user_with_another_email(client, db):

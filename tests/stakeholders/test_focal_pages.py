@@ -120,6 +120,7 @@ def test_register_bad_input_shows_error_next_to_field_and_keeps_input(client, us
 
 def test_register_duplicate_name_is_refused_with_link_to_join(client, user):
     existing = OrganisationFactory(name="fundacion nandu")
+    AccreditationFactory(organisation=existing, state="admitted")
     client.force_login(user)
     response = client.post(REGISTER, _organisation_data(name="Fundación  Ñandú"))
     assert response.status_code == 200
@@ -137,6 +138,7 @@ def test_register_duplicate_name_is_refused_with_link_to_join(client, user):
 
 def test_register_duplicate_website_is_refused_with_link_to_join(client, user):
     existing = OrganisationFactory(name="Example Alliance", website="http://example.org")
+    AccreditationFactory(organisation=existing, state="admitted")
     client.force_login(user)
     response = client.post(REGISTER, _organisation_data(website="https://www.example.org/about"))
     assert response.status_code == 200
@@ -148,8 +150,21 @@ def test_register_duplicate_website_is_refused_with_link_to_join(client, user):
     assert Organisation.objects.count() == 1
 
 
+@pytest.mark.parametrize("state", [None, "submitted", "rejected", "withdrawn"])
+def test_register_duplicate_of_organisation_not_admitted_is_refused_without_link(client, user, state):
+    existing = OrganisationFactory(name="fundacion nandu")
+    if state:
+        AccreditationFactory(organisation=existing, state=state)
+    client.force_login(user)
+    response = client.post(REGISTER, _organisation_data(name="Fundación  Ñandú"))
+    assert "already registered" in str(response.context["form"].errors["name"])
+    # Its join page answers 404: the refusal does not link to it.
+    assert reverse("stakeholders:join", args=[existing.pk]) not in _page(response)
+    assert Organisation.objects.count() == 1
+
+
 def test_register_duplicate_link_escapes_the_existing_name(client, user):
-    OrganisationFactory(name="<b>Bold</b> Org")
+    AccreditationFactory(organisation=OrganisationFactory(name="<b>Bold</b> Org"), state="admitted")
     client.force_login(user)
     page = _page(client.post(REGISTER, _organisation_data(name="B Bold B Org")))
     assert "&lt;b&gt;Bold&lt;/b&gt; Org" in page
@@ -196,6 +211,8 @@ def test_mine_lists_organisations_with_accreditation_state_and_pending_join_requ
 
 
 def _ask_to_join(client, organisation, user, django_capture_on_commit_callbacks):
+    # Only an admitted organisation can be joined.
+    AccreditationFactory(organisation=organisation, state="admitted")
     client.force_login(user)
     join_url = reverse("stakeholders:join", args=[organisation.pk])
     assert organisation.name in _page(client.get(join_url))
@@ -265,6 +282,7 @@ def test_join_request_decide_without_decision_changes_nothing(focal_client, foca
 
 
 def test_join_by_current_focal_point_is_refused(focal_client, focal_point):
+    AccreditationFactory(organisation=focal_point.organisation, state="admitted")
     join_url = reverse("stakeholders:join", args=[focal_point.organisation.pk])
     assert "You are already a focal point of this organisation." in _page(focal_client.get(join_url))
     response = focal_client.post(join_url, {"message": ""})
