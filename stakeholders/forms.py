@@ -6,7 +6,18 @@ from django.utils.translation import gettext_lazy as _
 from .models import Organisation, Representative
 
 
-class OrganisationForm(forms.ModelForm):
+class _ChangedSinceRead:
+    """Each field also posts the value the page showed, so that ``changed_data`` names what
+    this user changed, not what differs from a row someone else saved meanwhile: the
+    service writes only those, and the other person's changes stand."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.show_hidden_initial = True
+
+
+class OrganisationForm(_ChangedSinceRead, forms.ModelForm):
     class Meta:
         model = Organisation
         fields = [
@@ -28,7 +39,7 @@ class OrganisationForm(forms.ModelForm):
         }
 
 
-class RepresentativeForm(forms.ModelForm):
+class RepresentativeForm(_ChangedSinceRead, forms.ModelForm):
     """A representative of ``instance.organisation`` (set by the view before binding)."""
 
     class Meta:
