@@ -6,7 +6,8 @@ posted), then all wait at one barrier and act together.
 """
 
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 
 import pytest
 from django.conf import settings
@@ -19,10 +20,17 @@ on_postgresql = pytest.mark.skipif(
 )
 
 
-def run_at_once(*contenders: Callable[[], Callable[[], object]]) -> list:
+def stagger(round_: int, *, steps: int = 6) -> tuple[float, float]:
+    """Delays for two contenders in a round: none, then up to 5 ms for one or the other in
+    turn, so that over the rounds each gets ahead and each order of the two happens."""
+    delay = (round_ // 2 % steps) / 1000
+    return (delay, 0.0) if round_ % 2 else (0.0, delay)
+
+
+def run_at_once(*contenders: Callable[[], Callable[[], object]], delays: Sequence[float] = ()) -> list:
     """Call each contender in its own thread to read, then run what it returns, all
-    released at one barrier. Returns each one's result, or the ValidationError it was
-    refused with; any other error fails the test."""
+    released at one barrier (each after its delay in ``delays``, if any). Returns each
+    one's result, or the ValidationError it was refused with; any other error fails the test."""
     barrier = threading.Barrier(len(contenders))
     results: list = [None] * len(contenders)
     crashes: list = []
@@ -31,6 +39,8 @@ def run_at_once(*contenders: Callable[[], Callable[[], object]]) -> list:
         try:
             act = contender()
             barrier.wait(timeout=10)
+            if index < len(delays) and delays[index]:
+                time.sleep(delays[index])
             results[index] = act()
         except ValidationError as refusal:
             results[index] = refusal

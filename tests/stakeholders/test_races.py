@@ -17,7 +17,7 @@ from sessions import services as session_services
 from sessions.models import Dialogue
 from stakeholders import services
 from stakeholders.models import Accreditation, CirculationList, EcosocStatus, Organisation, Representative
-from tests.concurrency import on_postgresql, refused, run_at_once
+from tests.concurrency import on_postgresql, refused, run_at_once, stagger
 from tests.factories import (
     AccreditationFactory,
     AgendaItemFactory,
@@ -74,7 +74,7 @@ def test_organisation_rename_against_circulation_one_after_the_other_each_round(
                 accreditation=read, circulation_list=on_list, by=secretariat
             )
 
-        edited, circulated = run_at_once(edit, circulate)
+        edited, circulated = run_at_once(edit, circulate, delays=stagger(round_))
 
         assert not refused(circulated), circulated
         accreditation.refresh_from_db()
@@ -166,7 +166,7 @@ def test_accreditation_admit_on_review_decides_on_the_stored_ecosoc_status(db, u
 @pytest.mark.django_db(transaction=True)
 def test_representative_edit_against_removal_never_brings_them_back():
     user = UserFactory()
-    for _round in range(ROUNDS):
+    for round_ in range(ROUNDS):
         representative = RepresentativeFactory(title="Programme Officer")
 
         def edit(pk=representative.pk):
@@ -178,7 +178,7 @@ def test_representative_edit_against_removal_never_brings_them_back():
             read = Representative.objects.get(pk=pk)
             return lambda: services.representative_remove(representative=read, by=user)
 
-        edited, removed = run_at_once(edit, remove)
+        edited, removed = run_at_once(edit, remove, delays=stagger(round_))
 
         assert not refused(removed), removed
         assert not Representative.objects.filter(pk=representative.pk).exists()
