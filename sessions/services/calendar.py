@@ -141,15 +141,17 @@ def dialogue_save(*, dialogue: Dialogue, by: Any, fields: Iterable[str] = DETAIL
     return dialogue
 
 
+@transaction.atomic
 def dialogue_open(*, dialogue: Dialogue, by: Any, note: str = "") -> Dialogue:
     """Open a dialogue for applications and written comments, until their deadlines.
 
     Side effects: state ``open``; one audit row.
     """
     now = timezone.now()
+    stored = lock_dialogue(dialogue.pk)  # the deadlines as a postponement may just have moved them
     if (
         dialogue.state == State.SCHEDULED
-        and max(dialogue.applications_deadline, dialogue.comments_deadline) < now
+        and max(stored.applications_deadline, stored.comments_deadline) < now
     ):
         raise ValidationError(_("Both deadlines have passed: move them before opening the dialogue."))
     transition(dialogue, to=State.OPEN, by=by, next_states=NEXT_STATES, note=note)
@@ -165,6 +167,7 @@ def dialogue_close(*, dialogue: Dialogue, by: Any, note: str = "") -> Dialogue:
     return dialogue
 
 
+@transaction.atomic
 def dialogue_mark_held(
     *, dialogue: Dialogue, by: Any, note: str = "", today: datetime.date | None = None
 ) -> Dialogue:
@@ -172,8 +175,9 @@ def dialogue_mark_held(
 
     Side effects: state ``held``; one audit row.
     """
-    today = today or timezone.localdate(timezone=dialogue.zone)
-    if dialogue.date > today:
+    stored = lock_dialogue(dialogue.pk)  # the date as a postponement may just have moved it
+    today = today or timezone.localdate(timezone=stored.zone)
+    if stored.date > today:
         raise ValidationError(_("A dialogue can be marked as held only on its date or later."))
     transition(dialogue, to=State.HELD, by=by, next_states=NEXT_STATES, note=note)
     return dialogue

@@ -12,6 +12,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from dialogue_portal.models import AuditEvent
 from sessions import services
@@ -26,6 +27,7 @@ from tests.factories import (
     RepresentativeFactory,
     SecretariatFactory,
     admitted_organisation,
+    vienna,
 )
 
 ROUNDS = 20
@@ -483,6 +485,47 @@ def test_dialogue_postpone_keeps_details_changed_meanwhile(db, secretariat):
         datetime.time(10, 0),
         1,
     )
+
+
+def test_dialogue_open_read_before_a_postponement_goes_by_its_new_deadlines(db, secretariat):
+    passed = timezone.now() - datetime.timedelta(days=1)
+    dialogue = DialogueFactory(applications_deadline=passed, comments_deadline=passed)
+    read = Dialogue.objects.get(pk=dialogue.pk)
+    services.dialogue_postpone(
+        dialogue=dialogue,
+        by=secretariat,
+        date=dialogue.date,
+        start_time=dialogue.start_time,
+        end_time=dialogue.end_time,
+        applications_deadline=vienna(dialogue.date - datetime.timedelta(days=14)),
+        comments_deadline=vienna(dialogue.date - datetime.timedelta(days=7)),
+    )
+
+    services.dialogue_open(dialogue=read, by=secretariat)
+
+    dialogue.refresh_from_db()
+    assert dialogue.state == State.OPEN
+
+
+def test_dialogue_mark_held_read_before_a_postponement_is_refused(db, secretariat):
+    dialogue = DialogueFactory(state=State.CLOSED)
+    read = Dialogue.objects.get(pk=dialogue.pk)
+    services.dialogue_postpone(
+        dialogue=dialogue,
+        by=secretariat,
+        date=dialogue.date + datetime.timedelta(days=14),
+        start_time=dialogue.start_time,
+        end_time=dialogue.end_time,
+    )
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.dialogue_mark_held(
+            dialogue=read, by=secretariat, today=read.date + datetime.timedelta(days=4)
+        )
+
+    assert excinfo.value.messages == ["A dialogue can be marked as held only on its date or later."]
+    dialogue.refresh_from_db()
+    assert dialogue.state == State.CLOSED
 
 
 # --- The pages: moved between the page and the click ---------------------------------------------
