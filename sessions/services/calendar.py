@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from dialogue_portal import locks
 from dialogue_portal.mail import send_templated
-from dialogue_portal.transitions import record, save_in_state, transition
+from dialogue_portal.transitions import TransitionNotAllowed, record, save_in_state, transition
 
 from ..models import AgendaItem, Dialogue, Registration, validate_time_zone
 from ._common import lock_dialogue
@@ -120,25 +120,39 @@ def dialogue_save(*, dialogue: Dialogue, by: Any, fields: Iterable[str] = DETAIL
     """Save a new dialogue, or the changed details of one, after checking the rules.
 
     The state is never saved here: it moves only through the transitions below. An edit
-    is saved only while the dialogue is still in the state it was read in: one cancelled,
-    opened or held meanwhile refuses it (code ``stale_state``), so that the edit never
-    rests on a state that is gone.
+    is saved only while the dialogue is as it was read: in the same state, and neither
+    postponed nor cancelled since (its calendar SEQUENCE unchanged). Otherwise it is
+    refused (code ``stale_state``) and changes nothing: it never undoes a move, nor the
+    new date a postponement told every applicant.
     Side effects: a new dialogue is one INSERT in state ``scheduled`` and one audit
     row; an existing one is one UPDATE of ``fields`` (by default every detail).
     """
     dialogue_check_schedule(dialogue)
     # Two people booking the same room at once: the second waits here, then sees the first.
     locks.hold("calendar")
-    _check_room_free(dialogue)
     if dialogue.pk is None:
+        _check_room_free(dialogue)
         dialogue.state = State.SCHEDULED
         dialogue.full_clean()
         dialogue.save()
         record(dialogue, by=by, from_state="", to_state=dialogue.state, note=_("Scheduled."))
         return dialogue
+    if lock_dialogue(dialogue.pk).sequence != dialogue.sequence:
+        raise TransitionNotAllowed(
+            _("This %(name)s was changed by someone else meanwhile; reload the page and try again.")
+            % {"name": Dialogue._meta.verbose_name},
+            code="stale_state",
+        )
+    _write_details(dialogue, fields)
+    return dialogue
+
+
+def _write_details(dialogue: Dialogue, fields: Iterable[str]) -> None:
+    """Write ``fields`` of a dialogue whose row is locked, if its room is free and it is
+    still in the state it was read in."""
+    _check_room_free(dialogue)
     dialogue.full_clean()
     save_in_state(dialogue, fields=fields, states=[dialogue.state])
-    return dialogue
 
 
 @transaction.atomic
@@ -223,7 +237,9 @@ def dialogue_postpone(
     """
     # Worked on the row as stored, and held until the notice is queued: not held or
     # cancelled meanwhile, the SEQUENCE raised from the latest one, and the other details
-    # (someone may have changed the room meanwhile) left as they are.
+    # (someone may have changed the room meanwhile) left as they are. The calendar first,
+    # as every save takes it, then the row: in the other order a save would deadlock with it.
+    locks.hold("calendar")
     stored = lock_dialogue(dialogue.pk)
     if stored.state in (State.HELD, State.CANCELLED):
         dialogue.state = stored.state
@@ -237,7 +253,8 @@ def dialogue_postpone(
     if comments_deadline is not None:
         stored.comments_deadline = comments_deadline
     stored.sequence += 1
-    dialogue_save(dialogue=stored, by=by, fields=POSTPONED)
+    dialogue_check_schedule(stored)
+    _write_details(stored, POSTPONED)
     for name in (*DETAILS, "state", "sequence", "updated_at"):
         setattr(dialogue, name, getattr(stored, name))
     moved = _("Postponed from %(before)s to %(after)s.") % {

@@ -410,6 +410,42 @@ def test_dialogue_postpone_against_cancellation_one_after_the_other_each_round()
             assert postponement.pk < cancellation.pk
 
 
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_dialogue_postpone_against_a_details_save_never_undoes_the_new_date_each_round():
+    secretariat = SecretariatFactory()
+    for round_ in range(ROUNDS):
+        dialogue = open_dialogue(room=f"Boardroom {round_}")  # each postponed into its own room
+        new_date = dialogue.date + datetime.timedelta(days=7)
+
+        def postpone(pk=dialogue.pk, new_date=new_date):
+            read = Dialogue.objects.get(pk=pk)
+            return lambda: services.dialogue_postpone(
+                dialogue=read,
+                by=secretariat,
+                date=new_date,
+                start_time=datetime.time(10, 0),
+                end_time=datetime.time(13, 0),
+            )
+
+        def save(pk=dialogue.pk, round_=round_):
+            read = Dialogue.objects.get(pk=pk)
+            read.room = f"Conference Room {round_}"
+            return lambda: services.dialogue_save(dialogue=read, by=secretariat)
+
+        postponed, saved = run_at_once(postpone, save, delays=stagger(round_))
+
+        # The postponement stands whatever came first (and neither waits for ever).
+        assert not refused(postponed), postponed
+        dialogue.refresh_from_db()
+        assert (dialogue.date, dialogue.start_time, dialogue.sequence) == (new_date, datetime.time(10, 0), 1)
+        if refused(saved):
+            assert saved.code == "stale_state"
+            assert dialogue.room == f"Boardroom {round_}"
+        else:
+            assert dialogue.room == f"Conference Room {round_}"
+
+
 def test_dialogue_cancel_read_before_a_postponement_raises_the_sequence_from_it(db, secretariat):
     dialogue = open_dialogue()
     read = Dialogue.objects.get(pk=dialogue.pk)
@@ -428,22 +464,25 @@ def test_dialogue_cancel_read_before_a_postponement_raises_the_sequence_from_it(
     assert read.sequence == 2
 
 
-def test_dialogue_save_read_before_a_postponement_keeps_its_sequence(db, secretariat):
+def test_dialogue_save_read_before_a_postponement_is_refused_and_keeps_the_new_date(db, secretariat):
     dialogue = open_dialogue()
     read = Dialogue.objects.get(pk=dialogue.pk)
+    new_date = dialogue.date + datetime.timedelta(days=7)
     services.dialogue_postpone(
         dialogue=dialogue,
         by=secretariat,
-        date=dialogue.date + datetime.timedelta(days=7),
+        date=new_date,
         start_time=datetime.time(10, 0),
         end_time=datetime.time(13, 0),
     )
     read.room = "Conference Room 3"
 
-    services.dialogue_save(dialogue=read, by=secretariat)
+    with pytest.raises(ValidationError) as excinfo:
+        services.dialogue_save(dialogue=read, by=secretariat)
 
+    assert excinfo.value.code == "stale_state"
     dialogue.refresh_from_db()
-    assert (dialogue.room, dialogue.sequence) == ("Conference Room 3", 1)
+    assert (dialogue.date, dialogue.room, dialogue.sequence) == (new_date, "Boardroom D", 1)
 
 
 def test_dialogue_postpone_read_before_a_cancellation_is_refused(db, secretariat):
