@@ -50,6 +50,11 @@ class OrganisationAdminForm(PortalModelForm):
             if duplicate:
                 for field, errors in duplicate.message_dict.items():
                     self.add_error(field, errors)
+        if self.instance.pk:  # the instance is still as stored here; the service checks again
+            refusal = services.circulated_details_refusal(stored=self.instance, changes=cleaned)
+            if refusal:
+                for field, errors in refusal.message_dict.items():
+                    self.add_error(field if field in self.fields else None, errors)
         return cleaned
 
 
@@ -80,7 +85,9 @@ class OrganisationAdmin(PortalModelAdmin):
     def save_model(self, request, obj, form, change):
         # The same duplicate rules and derived keys as registration, for new rows too
         # (an organisation the secretariat registers has no focal point yet).
-        services.organisation_update(organisation=obj, by=request.user)
+        services.organisation_update(
+            organisation=obj, by=request.user, fields=form.changed_data if change else None
+        )
 
 
 @admin.register(FocalPoint)

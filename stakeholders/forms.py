@@ -8,7 +8,18 @@ from dialogue_portal.forms import PortalForm, PortalModelForm
 from .models import Organisation, Representative
 
 
-class OrganisationForm(PortalModelForm):
+class _ChangedSinceRead:
+    """Each field also posts the value the page showed, so that ``changed_data`` names what
+    this user changed, not what differs from a row someone else saved meanwhile: the
+    service writes only those, and the other person's changes stand."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.show_hidden_initial = True
+
+
+class OrganisationForm(_ChangedSinceRead, PortalModelForm):
     class Meta:
         model = Organisation
         fields = [
@@ -30,7 +41,7 @@ class OrganisationForm(PortalModelForm):
         }
 
 
-class RepresentativeForm(PortalModelForm):
+class RepresentativeForm(_ChangedSinceRead, PortalModelForm):
     """A representative of ``instance.organisation`` (set by the view before binding)."""
 
     class Meta:

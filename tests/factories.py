@@ -8,7 +8,14 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from dialogue_portal.roles import SECRETARIAT_GROUP
-from sessions.models import AgendaItem, Dialogue, DialogueChair, WorkingGroup, WorkingGroupSession
+from sessions.models import (
+    AgendaItem,
+    Dialogue,
+    DialogueChair,
+    Registration,
+    WorkingGroup,
+    WorkingGroupSession,
+)
 from stakeholders.matching import fold_name, registered_domain
 from stakeholders.models import (
     Accreditation,
@@ -109,6 +116,28 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
     dialogue = factory.SubFactory(DialogueFactory)
     number = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"Agenda item {n + 1}")
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    """An application by an admitted organisation, in state ``applied`` unless told, naming
+    two of its representatives unless given."""
+
+    class Meta:
+        model = Registration
+        skip_postgeneration_save = True
+
+    dialogue = factory.SubFactory(DialogueFactory)
+    organisation = factory.LazyFunction(lambda: admitted_organisation())
+    expertise = "Research on firearms trafficking."
+
+    @factory.post_generation
+    def representatives(obj, create, extracted, **kwargs):
+        if create:
+            obj.representatives.set(
+                extracted
+                if extracted is not None
+                else [RepresentativeFactory(organisation=obj.organisation) for _ in range(2)]
+            )
 
 
 # --- Stakeholders -----------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Attendance, Dialogue, Registration
+from ._common import lock_dialogue
 
 
 @transaction.atomic
@@ -21,6 +22,8 @@ def attendance_update(*, dialogue: Dialogue, by: Any, marked: Iterable[int], unm
     deleted per unmarked one.
     """
     marked, unmarked = set(marked), set(unmarked)
+    # As stored, and held: an application withdrawn or the dialogue cancelled meanwhile counts.
+    dialogue = lock_dialogue(dialogue.pk)
     if dialogue.state == Dialogue.State.CANCELLED:
         raise ValidationError(_("The dialogue was cancelled: nobody attended."))
     if dialogue.date > timezone.localdate(timezone=dialogue.zone):

@@ -6,19 +6,22 @@ deadlines before the dialogue) cannot be database constraints, so they live in
 """
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from dialogue_portal import locks
 from dialogue_portal.mail import send_templated
-from dialogue_portal.transitions import record, transition
+from dialogue_portal.transitions import TransitionNotAllowed, record, save_in_state, transition
 
 from ..models import AgendaItem, Dialogue, Registration, validate_time_zone
+from ._common import lock_dialogue
 
 State = Dialogue.State
 
@@ -102,39 +105,67 @@ def dialogue_schedule(*, by: Any, **fields: Any) -> Dialogue:
     return dialogue_save(dialogue=Dialogue(**fields), by=by)
 
 
+# The details an edit saves: never the state, which moves only through the transitions
+# below, nor the calendar SEQUENCE, which only a postponement or a cancellation raises.
+DETAILS = tuple(
+    f.name
+    for f in Dialogue._meta.concrete_fields
+    if f.name not in {"id", "state", "sequence", "created_at", "updated_at"}
+)
+POSTPONED = ("date", "start_time", "end_time", "applications_deadline", "comments_deadline", "sequence")
+
+
 @transaction.atomic
-def dialogue_save(*, dialogue: Dialogue, by: Any) -> Dialogue:
+def dialogue_save(*, dialogue: Dialogue, by: Any, fields: Iterable[str] = DETAILS) -> Dialogue:
     """Save a new dialogue, or the changed details of one, after checking the rules.
 
-    The state is never saved here: it moves only through the transitions below.
+    The state is never saved here: it moves only through the transitions below. An edit
+    is saved only while the dialogue is as it was read: in the same state, and neither
+    postponed nor cancelled since (its calendar SEQUENCE unchanged). Otherwise it is
+    refused (code ``stale_state``) and changes nothing: it never undoes a move, nor the
+    new date a postponement told every applicant.
     Side effects: a new dialogue is one INSERT in state ``scheduled`` and one audit
-    row; an existing one is one UPDATE of its details.
+    row; an existing one is one UPDATE of ``fields`` (by default every detail).
     """
     dialogue_check_schedule(dialogue)
     # Two people booking the same room at once: the second waits here, then sees the first.
     locks.hold("calendar")
-    _check_room_free(dialogue)
     if dialogue.pk is None:
+        _check_room_free(dialogue)
         dialogue.state = State.SCHEDULED
         dialogue.full_clean()
         dialogue.save()
         record(dialogue, by=by, from_state="", to_state=dialogue.state, note=_("Scheduled."))
         return dialogue
-    dialogue.full_clean()
-    details = [f.name for f in Dialogue._meta.concrete_fields if f.name not in {"id", "state", "created_at"}]
-    dialogue.save(update_fields=details)
+    if lock_dialogue(dialogue.pk).sequence != dialogue.sequence:
+        raise TransitionNotAllowed(
+            _("This %(name)s was changed by someone else meanwhile; reload the page and try again.")
+            % {"name": Dialogue._meta.verbose_name},
+            code="stale_state",
+        )
+    _write_details(dialogue, fields)
     return dialogue
 
 
+def _write_details(dialogue: Dialogue, fields: Iterable[str]) -> None:
+    """Write ``fields`` of a dialogue whose row is locked, if its room is free and it is
+    still in the state it was read in."""
+    _check_room_free(dialogue)
+    dialogue.full_clean()
+    save_in_state(dialogue, fields=fields, states=[dialogue.state])
+
+
+@transaction.atomic
 def dialogue_open(*, dialogue: Dialogue, by: Any, note: str = "") -> Dialogue:
     """Open a dialogue for applications and written comments, until their deadlines.
 
     Side effects: state ``open``; one audit row.
     """
     now = timezone.now()
+    stored = lock_dialogue(dialogue.pk)  # the deadlines as a postponement may just have moved them
     if (
         dialogue.state == State.SCHEDULED
-        and max(dialogue.applications_deadline, dialogue.comments_deadline) < now
+        and max(stored.applications_deadline, stored.comments_deadline) < now
     ):
         raise ValidationError(_("Both deadlines have passed: move them before opening the dialogue."))
     transition(dialogue, to=State.OPEN, by=by, next_states=NEXT_STATES, note=note)
@@ -150,6 +181,7 @@ def dialogue_close(*, dialogue: Dialogue, by: Any, note: str = "") -> Dialogue:
     return dialogue
 
 
+@transaction.atomic
 def dialogue_mark_held(
     *, dialogue: Dialogue, by: Any, note: str = "", today: datetime.date | None = None
 ) -> Dialogue:
@@ -157,8 +189,9 @@ def dialogue_mark_held(
 
     Side effects: state ``held``; one audit row.
     """
-    today = today or timezone.localdate(timezone=dialogue.zone)
-    if dialogue.date > today:
+    stored = lock_dialogue(dialogue.pk)  # the date as a postponement may just have moved it
+    today = today or timezone.localdate(timezone=stored.zone)
+    if stored.date > today:
         raise ValidationError(_("A dialogue can be marked as held only on its date or later."))
     transition(dialogue, to=State.HELD, by=by, next_states=NEXT_STATES, note=note)
     return dialogue
@@ -177,8 +210,10 @@ def dialogue_cancel(*, dialogue: Dialogue, by: Any, note: str = "") -> Dialogue:
         by=by,
         next_states=NEXT_STATES,
         note=note,
-        changes={"sequence": dialogue.sequence + 1},
+        # Raised from the stored value: a postponement just before is not undone.
+        changes={"sequence": F("sequence") + 1},
     )
+    dialogue.refresh_from_db(fields=["sequence"])
     _tell_applicants(dialogue, "sessions/email/dialogue_cancelled", {"note": note})
     return dialogue
 
@@ -200,18 +235,28 @@ def dialogue_postpone(
     Side effects: the dialogue's date, times and deadlines, a higher calendar SEQUENCE;
     one audit row (the state stays); e-mail to every applicant with the new date.
     """
-    if dialogue.state in (State.HELD, State.CANCELLED):
+    # Worked on the row as stored, and held until the notice is queued: not held or
+    # cancelled meanwhile, the SEQUENCE raised from the latest one, and the other details
+    # (someone may have changed the room meanwhile) left as they are. The calendar first,
+    # as every save takes it, then the row: in the other order a save would deadlock with it.
+    locks.hold("calendar")
+    stored = lock_dialogue(dialogue.pk)
+    if stored.state in (State.HELD, State.CANCELLED):
+        dialogue.state = stored.state
         raise ValidationError(
-            _("A %(state)s dialogue cannot be postponed.") % {"state": dialogue.get_state_display()}
+            _("A %(state)s dialogue cannot be postponed.") % {"state": stored.get_state_display()}
         )
-    before = dialogue.starts_at
-    dialogue.date, dialogue.start_time, dialogue.end_time = date, start_time, end_time
+    before = stored.starts_at
+    stored.date, stored.start_time, stored.end_time = date, start_time, end_time
     if applications_deadline is not None:
-        dialogue.applications_deadline = applications_deadline
+        stored.applications_deadline = applications_deadline
     if comments_deadline is not None:
-        dialogue.comments_deadline = comments_deadline
-    dialogue.sequence += 1
-    dialogue_save(dialogue=dialogue, by=by)
+        stored.comments_deadline = comments_deadline
+    stored.sequence += 1
+    dialogue_check_schedule(stored)
+    _write_details(stored, POSTPONED)
+    for name in (*DETAILS, "state", "sequence", "updated_at"):
+        setattr(dialogue, name, getattr(stored, name))
     moved = _("Postponed from %(before)s to %(after)s.") % {
         "before": date_format(before, "j F Y, H:i"),
         "after": date_format(dialogue.starts_at, "j F Y, H:i"),

@@ -10,12 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dialogue_portal.mail import send_templated
 from dialogue_portal.transitions import record, transition
 from stakeholders.models import Accreditation, Objection, Organisation, Representative
 
 from ..models import Dialogue, Registration
+from ._common import lock_dialogue, lock_dialogues
 
 State = Registration.State
 
@@ -92,6 +94,32 @@ def registration_apply(
         raise ValidationError({"representatives": [_("Representatives must be the organisation's own.")]})
     if not expertise.strip():
         raise ValidationError({"expertise": [_("Describe the organisation's expertise on the topic.")]})
+    # Decided on the dialogues as stored: a close or cancellation either waits for this
+    # application (and then tells it too) or comes first and refuses it.
+    locked = lock_dialogues(dialogue.pk for dialogue in dialogues)
+    dialogues = [locked[dialogue.pk] for dialogue in dialogues if dialogue.pk in locked]
+    if not dialogues:
+        raise ValidationError({"dialogues": [_("Choose at least one dialogue.")]})
+    # A representative removed meanwhile cannot be named (their removal waits, or came first).
+    present = set(
+        Representative.objects.select_for_update(no_key=True)
+        .filter(pk__in=[rep.pk for rep in representatives])
+        .values_list("pk", flat=True)
+    )
+    removed = [rep.name for rep in representatives if rep.pk not in present]
+    if removed:
+        raise ValidationError(
+            {
+                "representatives": [
+                    ngettext(
+                        "%(names)s was removed from the organisation's representatives meanwhile.",
+                        "%(names)s were removed from the organisation's representatives meanwhile.",
+                        len(removed),
+                    )
+                    % {"names": ", ".join(removed)}
+                ]
+            }
+        )
     refusals: dict[str, list[str]] = {}
     for dialogue in dialogues:
         refusal = registration_refusal(organisation=organisation, dialogue=dialogue)
@@ -153,6 +181,9 @@ def registration_approve(
     application receives the meeting link and the practical details (the only place the
     link is ever sent); the focal points are told of the decision.
     """
+    # The dialogue's state as stored, held until this decision is committed: a cancellation
+    # waits and then e-mails these representatives too, or came first and refuses it.
+    registration.dialogue = lock_dialogue(registration.dialogue_id)
     if registration.dialogue.state in (Dialogue.State.CANCELLED, Dialogue.State.HELD):
         raise ValidationError(
             _("The dialogue is %(state)s: applications can no longer be approved.")
@@ -231,14 +262,18 @@ def registration_withdraw(*, registration: Registration, by: Any) -> Registratio
 
     Side effects: state ``withdrawn``, one audit row; its open requests for the floor withdrawn.
     """
+    registration.dialogue = lock_dialogue(registration.dialogue_id)  # not marked held meanwhile
     if registration.dialogue.state == Dialogue.State.HELD:
         raise ValidationError(_("The dialogue has been held: its participation stands as recorded."))
     transition(registration, to=State.WITHDRAWN, by=by, next_states=REGISTRATION_NEXT_STATES)
-    from .speakers import INTERVENTION_NEXT_STATES, Intervention
+    from .speakers import INTERVENTION_NEXT_STATES, Intervention, hold_speakers_lists
 
-    for intervention in registration.interventions.filter(
+    open_requests = registration.interventions.filter(
         state__in=[Intervention.State.REQUESTED, Intervention.State.SCHEDULED]
-    ):
+    )
+    # The lists are being reordered and called by the secretariat: wait for them, then withdraw.
+    hold_speakers_lists(open_requests.values_list("agenda_item_id", flat=True))
+    for intervention in open_requests.all():
         transition(
             intervention,
             to=Intervention.State.WITHDRAWN,

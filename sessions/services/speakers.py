@@ -1,5 +1,6 @@
 """Requests for the floor and the speakers' list of each agenda item."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from dialogue_portal import locks
 from dialogue_portal.transitions import record, transition
 
 from ..models import AgendaItem, Dialogue, Intervention, Registration
+from ._common import lock_dialogue
 
 State = Intervention.State
 
@@ -22,6 +24,17 @@ INTERVENTION_NEXT_STATES = {
 }
 
 
+def hold_speakers_lists(agenda_item_ids: Iterable[int]) -> None:
+    """Hold the speakers' list of each agenda item until the transaction ends, in one order.
+
+    Every change to a list holds it: placing, moving, delivering, withdrawing. A move reads
+    its neighbours and then swaps places; without the lock a speaker withdrawn or called
+    in between would get a place back, or lose the one they spoke in.
+    """
+    for agenda_item_id in sorted(set(agenda_item_ids)):
+        locks.hold(f"speakers:{agenda_item_id}")
+
+
 @transaction.atomic
 def intervention_request(
     *, registration: Registration, agenda_item: AgendaItem, speaker: Any, by: Any, topic: str = ""
@@ -30,6 +43,14 @@ def intervention_request(
 
     Side effects: one Intervention in state ``requested``, one audit row.
     """
+    # As stored, and held: a withdrawal of the application or the dialogue's end waits for
+    # this request (and then withdraws it too), or came first and refuses it.
+    registration.dialogue = lock_dialogue(registration.dialogue_id)
+    registration.state = (
+        Registration.objects.select_for_update(no_key=True)
+        .values_list("state", flat=True)
+        .get(pk=registration.pk)
+    )
     if registration.state != Registration.State.APPROVED:
         raise ValidationError(_("Only an approved application gives the floor."))
     if agenda_item.dialogue_id != registration.dialogue_id:
@@ -53,7 +74,7 @@ def intervention_schedule(*, intervention: Intervention, by: Any) -> Interventio
 
     Side effects: state ``scheduled`` with its place, one audit row.
     """
-    locks.hold(f"speakers:{intervention.agenda_item_id}")
+    hold_speakers_lists([intervention.agenda_item_id])
     last = Intervention.objects.filter(agenda_item=intervention.agenda_item_id).aggregate(
         last=Max("position")
     )["last"]
@@ -73,7 +94,7 @@ def intervention_move(*, intervention: Intervention, by: Any, up: bool) -> Inter
 
     Side effects: two places swapped (none at either end of the list).
     """
-    locks.hold(f"speakers:{intervention.agenda_item_id}")
+    hold_speakers_lists([intervention.agenda_item_id])
     intervention.refresh_from_db()
     if intervention.state != State.SCHEDULED:
         raise ValidationError(_("Only a speaker waiting on the list can be moved."))
@@ -95,17 +116,24 @@ def intervention_move(*, intervention: Intervention, by: Any, up: bool) -> Inter
     return intervention
 
 
+@transaction.atomic
 def intervention_deliver(*, intervention: Intervention, by: Any) -> Intervention:
-    """The speaker took the floor. Side effects: state ``delivered``, one audit row."""
+    """The speaker took the floor, and keeps the place they spoke in.
+
+    Side effects: state ``delivered``, one audit row.
+    """
+    hold_speakers_lists([intervention.agenda_item_id])
     transition(intervention, to=State.DELIVERED, by=by, next_states=INTERVENTION_NEXT_STATES)
     return intervention
 
 
+@transaction.atomic
 def intervention_withdraw(*, intervention: Intervention, by: Any) -> Intervention:
     """The request is withdrawn; its place on the list is freed.
 
     Side effects: state ``withdrawn``, no place, one audit row.
     """
+    hold_speakers_lists([intervention.agenda_item_id])
     transition(
         intervention,
         to=State.WITHDRAWN,

@@ -27,8 +27,11 @@ from .accreditation import (
     objection_record,
 )
 from .organisations import (
+    CIRCULATED_DETAILS,
     JOIN_NEXT_STATES,
+    UNDER_CONSIDERATION,
     DuplicateOrganisation,
+    circulated_details_refusal,
     find_duplicate,
     focal_point_leave,
     invitation_accept,
@@ -42,9 +45,11 @@ from .organisations import (
 )
 
 __all__ = [
+    "CIRCULATED_DETAILS",
     "JOIN_NEXT_STATES",
     "NEXT_STATES",
     "DuplicateOrganisation",
+    "UNDER_CONSIDERATION",
     "State",
     "accreditation_admit",
     "accreditation_circulate",
@@ -54,6 +59,7 @@ __all__ = [
     "accreditation_return",
     "accreditation_withdraw",
     "accreditations_admit_after_silence",
+    "circulated_details_refusal",
     "circulation_list_create",
     "find_duplicate",
     "focal_point_leave",

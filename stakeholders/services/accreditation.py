@@ -21,6 +21,7 @@ from dialogue_portal.transitions import TransitionNotAllowed, record, transition
 
 from ..models import Accreditation, CirculationList, EcosocStatus, Objection, Organisation
 from ._common import _focal_point_emails, _secretariat_emails, _url
+from .organisations import lock_organisation
 
 State = Accreditation.State
 
@@ -141,7 +142,8 @@ def accreditation_admit(
     objection. From ``objected``: the Conference's decision.
     Side effects: state ``admitted``, one audit row, e-mail to the focal points.
     """
-    organisation = accreditation.organisation
+    # Decided on the details as stored, not as read: an edit of them waits, or is seen.
+    organisation = accreditation.organisation = lock_organisation(accreditation.organisation_id)
     if accreditation.state == State.SUBMITTED and organisation.ecosoc_status == EcosocStatus.NONE:
         raise ValidationError(
             _(
@@ -219,6 +221,8 @@ def accreditation_circulate(
     list went out must still leave the States parties the whole period to object.
     Side effects: state ``circulated``, one audit row, e-mail to the focal points with the deadline.
     """
+    # The States parties are sent the details as stored: an edit of them waits, or is seen.
+    accreditation.organisation = lock_organisation(accreditation.organisation_id)
     if not _new_list:
         today = today or timezone.localdate()
         earliest = max(today, circulation_list.circulated_on) + datetime.timedelta(

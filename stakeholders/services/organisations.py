@@ -1,10 +1,11 @@
 """Organisations and the people who act for them: registration and its duplicate checks,
 focal points, join requests, invitations, representatives."""
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from dialogue_portal.mail import send_templated
 from dialogue_portal.transitions import record, transition
 
 from ..matching import fold_name, registered_domain
-from ..models import FocalPoint, Invitation, JoinRequest, Organisation, Representative
+from ..models import Accreditation, FocalPoint, Invitation, JoinRequest, Organisation, Representative
 from ._common import _focal_point_emails, _secretariat_emails, _url
 
 JOIN_NEXT_STATES = {
@@ -56,16 +57,28 @@ def find_duplicate(
     return None
 
 
-def _save_organisation(organisation: Organisation) -> None:
+def _set_keys(organisation: Organisation) -> None:
     organisation.name_key = fold_name(organisation.name)
     organisation.website_domain = registered_domain(organisation.website)
+
+
+def _check_duplicate(organisation: Organisation) -> None:
     duplicate = find_duplicate(name=organisation.name, website=organisation.website, exclude=organisation)
     if duplicate:
         raise duplicate
+
+
+def _create(organisation: Organisation) -> None:
+    _set_keys(organisation)
+    _check_duplicate(organisation)
     organisation.full_clean(exclude=["name_key", "website_domain"])
+    _write(organisation)
+
+
+def _write(organisation: Organisation, *, update_fields: list[str] | None = None) -> None:
     try:
         with transaction.atomic():
-            organisation.save()
+            organisation.save(update_fields=update_fields)
     except IntegrityError:
         # Registered by someone else between the check and the save: refuse the same way.
         duplicate = find_duplicate(name=organisation.name, website=organisation.website, exclude=organisation)
@@ -82,18 +95,103 @@ def organisation_register(*, user: Any, **fields: Any) -> Organisation:
     when the name or the website's registered domain matches one already registered.
     """
     organisation = Organisation(**fields)
-    _save_organisation(organisation)
+    _create(organisation)
     FocalPoint.objects.create(organisation=organisation, user=user)
     return organisation
 
 
+# The organisation's details that a focal point edits (the rest is derived or fixed).
+DETAILS = (
+    "name",
+    "acronym",
+    "category",
+    "country",
+    "ecosoc_status",
+    "website",
+    "postal_address",
+    "description",
+)
+# What the circulation list sends the States parties about each request: while they (or,
+# after an objection, the Conference) consider it, these stay as they were sent, so that
+# the organisation admitted is the one they were asked about.
+CIRCULATED_DETAILS = ("name", "acronym", "category", "country", "ecosoc_status", "website")
+UNDER_CONSIDERATION = (Accreditation.State.CIRCULATED, Accreditation.State.OBJECTED)
+
+
+def lock_organisation(pk: int) -> Organisation:
+    """The organisation's row, locked until the transaction ends, as it is stored now.
+
+    An edit of the details holds this lock, and so does every accreditation move that
+    depends on them (circulation, admission on review): each sees the other's result, and
+    never a version the other is about to change.
+    """
+    return Organisation.objects.select_for_update(no_key=True).get(pk=pk)
+
+
+def circulated_details_refusal(*, stored: Organisation, changes: Mapping[str, Any]) -> ValidationError | None:
+    """The refusal to give when ``changes`` (new values by field) alter what the States
+    parties are considering about the organisation ``stored``; None when they may be saved."""
+    changed = [
+        name for name in CIRCULATED_DETAILS if name in changes and changes[name] != getattr(stored, name)
+    ]
+    if not changed:
+        return None
+    accreditation = (
+        Accreditation.objects.filter(organisation_id=stored.pk, state__in=UNDER_CONSIDERATION)
+        .select_related("circulation_list")
+        .first()
+    )
+    if accreditation is None:
+        return None
+    field_message = _("This stays as it was circulated to the States parties until the request is decided.")
+    errors = {name: [field_message] for name in changed}
+    errors[NON_FIELD_ERRORS] = [
+        _(
+            "The request for accreditation is before the States parties (list %(reference)s): the "
+            "details they were sent cannot change until it is decided. The postal address and the "
+            "description can. If a detail they were sent is wrong, write to the secretariat."
+        )
+        % {"reference": accreditation.circulation_list.reference}
+    ]
+    return ValidationError(errors, code="circulated")
+
+
 @transaction.atomic
-def organisation_update(*, organisation: Organisation, by: Any) -> Organisation:
+def organisation_update(
+    *, organisation: Organisation, by: Any, fields: Iterable[str] | None = None
+) -> Organisation:
     """Save changed details of an organisation (same duplicate rules as registration).
 
-    Side effects: one UPDATE of the organisation's row.
+    Writes only ``fields`` (by default every detail). While its request for accreditation
+    is circulated or objected to, the details on the circulation list cannot change.
+    Side effects: one UPDATE of those columns of the organisation's row (and of the keys
+    derived from the name and the website); a new organisation (the admin's) is one INSERT.
     """
-    _save_organisation(organisation)
+    if organisation.pk is None:
+        _create(organisation)
+        return organisation
+    fields = [name for name in (DETAILS if fields is None else fields) if name in DETAILS]
+    try:
+        stored = lock_organisation(organisation.pk)
+    except Organisation.DoesNotExist:
+        raise ValidationError(_("This organisation no longer exists."), code="gone") from None
+    # What the user did not change stays as stored now, not as it was when the form was read.
+    for name in DETAILS:
+        if name not in fields:
+            setattr(organisation, name, getattr(stored, name))
+    refusal = circulated_details_refusal(
+        stored=stored, changes={name: getattr(organisation, name) for name in fields}
+    )
+    if refusal:
+        raise refusal
+    _set_keys(organisation)
+    _check_duplicate(organisation)
+    organisation.full_clean(exclude=["name_key", "website_domain"])
+    derived = [
+        key for key, source in (("name_key", "name"), ("website_domain", "website")) if source in fields
+    ]
+    if fields:
+        _write(organisation, update_fields=[*fields, *derived])
     return organisation
 
 
@@ -230,13 +328,69 @@ def focal_point_leave(*, organisation: Organisation, user: Any) -> None:
 # --- Representatives ------------------------------------------------------------------
 
 
-def representative_save(*, representative: Representative, by: Any) -> Representative:
-    """Add or change a representative of the organisation. Side effects: one row saved."""
+# What a representative's form may change; the admin may also move one to another organisation.
+REPRESENTATIVE_FIELDS = ("organisation", "name", "title", "email", "gender")
+
+
+def _representative_gone() -> ValidationError:
+    return ValidationError(
+        _(
+            "This representative was removed meanwhile. Add them again if they still represent "
+            "the organisation."
+        ),
+        code="gone",
+    )
+
+
+@transaction.atomic
+def representative_save(
+    *, representative: Representative, by: Any, fields: Iterable[str] | None = None
+) -> Representative:
+    """Add a representative of the organisation, or change one's details.
+
+    Writes only ``fields`` (by default every one) of an existing representative, and
+    never brings back one removed meanwhile (a plain save would insert it again).
+    Side effects: one row inserted, or one UPDATE of those columns.
+    """
     representative.full_clean()
-    representative.save()
+    if representative.pk is not None:
+        fields = [
+            name
+            for name in (REPRESENTATIVE_FIELDS if fields is None else fields)
+            if name in REPRESENTATIVE_FIELDS
+        ]
+        if not Representative.objects.select_for_update(no_key=True).filter(pk=representative.pk).exists():
+            raise _representative_gone()
+        if not fields:
+            return representative
+    try:
+        with transaction.atomic():
+            representative.save(update_fields=None if representative.pk is None else fields)
+    except IntegrityError:  # the same person added by someone else at the same moment
+        raise ValidationError(
+            {"email": [_("This person is already a representative of the organisation.")]}
+        ) from None
     return representative
 
 
+@transaction.atomic
 def representative_remove(*, representative: Representative, by: Any) -> None:
-    """Remove a representative. Side effects: one row deleted."""
-    representative.delete()
+    """Remove a representative; they also leave the organisation's applications.
+
+    Refused for one who attended a dialogue or asked for the floor: that record names them.
+    Side effects: one row deleted, with its places in the applications.
+    """
+    # Locked: an attendance or a request for the floor recorded meanwhile is seen below.
+    locked = Representative.objects.select_for_update().filter(pk=representative.pk).first()
+    if locked is None:
+        return  # removed by someone else meanwhile: what was asked is done
+    if locked.attendances.exists() or locked.interventions.exists():
+        raise ValidationError(
+            _(
+                "%(name)s attended a dialogue or asked for the floor, and that record names them: "
+                "they stay on the organisation's list."
+            )
+            % {"name": locked.name},
+            code="protected",
+        )
+    locked.delete()

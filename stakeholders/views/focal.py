@@ -203,10 +203,14 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     saved_name = str(organisation)
     current = _current_accreditation(organisation)
     returned = current if current is not None and current.state == State.RETURNED else None
+    circulated = current if current is not None and current.state in services.UNDER_CONSIDERATION else None
     form = OrganisationForm(_data(request), instance=organisation)
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_update(organisation=form.instance, by=request.user)
+            # Only what the user changed: someone else's change to another detail stands.
+            services.organisation_update(
+                organisation=form.instance, by=request.user, fields=form.changed_data
+            )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -226,6 +230,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             "organisation_name": saved_name,
             "form": form,
             "returned": returned,
+            "circulated": circulated,
         },
     )
 
@@ -240,7 +245,9 @@ def _representative_page(
     form = RepresentativeForm(_data(request), instance=representative)
     if request.method == "POST" and form.is_valid():
         try:
-            services.representative_save(representative=form.instance, by=request.user)
+            services.representative_save(
+                representative=form.instance, by=request.user, fields=form.changed_data
+            )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:

@@ -183,7 +183,6 @@ def test_dialogue_schedule_ignores_a_state_given_with_details(session, secretari
 
 def test_dialogue_save_existing_never_changes_state(session, secretariat):
     dialogue = DialogueFactory(session=session, state=State.OPEN)
-    dialogue.state = State.HELD
     dialogue.room = "Conference Room 3"
 
     services.dialogue_save(dialogue=dialogue, by=secretariat)
@@ -191,6 +190,21 @@ def test_dialogue_save_existing_never_changes_state(session, secretariat):
     dialogue.refresh_from_db()
     assert dialogue.state == State.OPEN
     assert dialogue.room == "Conference Room 3"
+    assert not AuditEvent.objects.exists()
+
+
+def test_dialogue_save_read_in_another_state_is_refused_and_changes_nothing(session, secretariat):
+    # The object says held, the row says open: what the edit was based on is gone.
+    dialogue = DialogueFactory(session=session, state=State.OPEN)
+    dialogue.state = State.HELD
+    dialogue.room = "Conference Room 3"
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.dialogue_save(dialogue=dialogue, by=secretariat)
+
+    assert excinfo.value.code == "stale_state"
+    dialogue.refresh_from_db()
+    assert (dialogue.state, dialogue.room) == (State.OPEN, "Boardroom D")
     assert not AuditEvent.objects.exists()
 
 
