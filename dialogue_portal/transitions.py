@@ -83,13 +83,19 @@ def _stale(instance: models.Model) -> TransitionNotAllowed:
 
 
 def save_in_state(
-    instance: models.Model, *, fields: Iterable[str], states: Iterable[str], field: str = "state"
+    instance: models.Model,
+    *,
+    fields: Iterable[str],
+    states: Iterable[str],
+    field: str = "state",
+    where: Mapping[str, Any] | None = None,
 ) -> None:
     """Write ``fields`` of ``instance`` to its row, only while the row is in one of ``states``.
 
     The edit of a row with a lifecycle: it writes only the columns it changes, and only if
     no transition moved the row meanwhile, so that a save racing a transition ends in
-    exactly one of them (a save that came second would otherwise undo the move).
+    exactly one of them (a save that came second would otherwise undo the move). ``where``
+    adds columns that must also still hold the values read (a version, a sequence).
     Side effects: one UPDATE of ``fields`` (and the auto_now columns). Raises
     ``TransitionNotAllowed`` (code ``stale_state``) and writes nothing when the row is
     in another state, or gone.
@@ -98,7 +104,9 @@ def save_in_state(
     values = {name: getattr(instance, name) for name in fields}
     values.update(_touched(instance))
     updated = (
-        type(instance)._default_manager.filter(pk=instance.pk, **{f"{field}__in": allowed}).update(**values)
+        type(instance)
+        ._default_manager.filter(pk=instance.pk, **{f"{field}__in": allowed}, **(where or {}))
+        .update(**values)
     )
     if updated != 1:
         raise _stale(instance)

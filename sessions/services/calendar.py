@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from dialogue_portal import locks
 from dialogue_portal.mail import send_templated
-from dialogue_portal.transitions import TransitionNotAllowed, record, save_in_state, transition
+from dialogue_portal.transitions import record, save_in_state, transition
 
 from ..models import AgendaItem, Dialogue, Registration, validate_time_zone
 from ._common import lock_dialogue
@@ -137,22 +137,17 @@ def dialogue_save(*, dialogue: Dialogue, by: Any, fields: Iterable[str] = DETAIL
         dialogue.save()
         record(dialogue, by=by, from_state="", to_state=dialogue.state, note=_("Scheduled."))
         return dialogue
-    if lock_dialogue(dialogue.pk).sequence != dialogue.sequence:
-        raise TransitionNotAllowed(
-            _("This %(name)s was changed by someone else meanwhile; reload the page and try again.")
-            % {"name": Dialogue._meta.verbose_name},
-            code="stale_state",
-        )
-    _write_details(dialogue, fields)
+    # A postponement or a cancellation raises the SEQUENCE: an edit read before it is stale.
+    _write_details(dialogue, fields, where={"sequence": dialogue.sequence})
     return dialogue
 
 
-def _write_details(dialogue: Dialogue, fields: Iterable[str]) -> None:
-    """Write ``fields`` of a dialogue whose row is locked, if its room is free and it is
-    still in the state it was read in."""
+def _write_details(dialogue: Dialogue, fields: Iterable[str], where: dict | None = None) -> None:
+    """Write ``fields`` of a dialogue, if its room is free and it is still in the state it
+    was read in (and still holds ``where``)."""
     _check_room_free(dialogue)
     dialogue.full_clean()
-    save_in_state(dialogue, fields=fields, states=[dialogue.state])
+    save_in_state(dialogue, fields=fields, states=[dialogue.state], where=where)
 
 
 @transaction.atomic
