@@ -1,6 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -21,6 +23,19 @@ class PortalModelAdmin(admin.ModelAdmin):
         # The list's editable columns are a form of their own, built without ``form``.
         kwargs.setdefault("form", PortalModelForm)
         return super().get_changelist_form(request, **kwargs)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # save_model calls a service, which may refuse what the form let through: the row
+        # moved meanwhile (another person, a scheduled task). The admin has no place for an
+        # error after validation, so the refusal is shown on the page reloaded as it is now;
+        # the view's transaction is rolled back, nothing of the save stays.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            if request.method != "POST":
+                raise
+            self.message_user(request, " ".join(exc.messages), level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 class PortalTabularInline(admin.TabularInline):

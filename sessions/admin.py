@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -78,9 +79,15 @@ class DialogueAdminForm(PortalModelForm):
             field: _("In the venue's time zone.") for field in ("applications_deadline", "comments_deadline")
         }
 
+    # The calendar SEQUENCE the page was opened with: a postponement or a cancellation since
+    # raises it, and the save of this (stale) page is then refused instead of putting the
+    # old date back.
+    read_sequence = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
+            self.initial["read_sequence"] = self.instance.sequence
             for field in self.DEADLINES:
                 value = getattr(self.instance, field)
                 self.initial[field] = timezone.localtime(value, self.instance.zone).replace(tzinfo=None)
@@ -152,6 +159,8 @@ class DialogueAdmin(PortalModelAdmin):
         return obj.ordinal or "—"
 
     def save_model(self, request, obj, form, change):
+        if change and form.cleaned_data.get("read_sequence") is not None:
+            obj.sequence = form.cleaned_data["read_sequence"]
         services.dialogue_save(dialogue=obj, by=request.user)
 
 

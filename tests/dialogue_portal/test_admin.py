@@ -1,5 +1,7 @@
 """Every admin page the secretariat may open loads, and those it may not answer 403."""
 
+import datetime
+
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib import admin
@@ -221,3 +223,24 @@ def test_admin_dialogue_before_session_end_shows_error_next_to_date(secretariat_
     dialogue.refresh_from_db()
     assert dialogue.date == dialogue.session.last_day
     assert dialogue.time_zone == "Europe/Vienna"
+
+
+def test_admin_dialogue_page_opened_before_a_postponement_cannot_put_the_old_date_back(secretariat_client):
+    dialogue = DialogueFactory()
+    page = secretariat_client.get(_url(Dialogue, "change", dialogue.pk)).content.decode()
+    assert 'name="read_sequence" value="0"' in page
+    old_date = dialogue.date
+    new_date = old_date + datetime.timedelta(days=7)
+    services.dialogue_postpone(
+        dialogue=dialogue, by=None, date=new_date, start_time=dialogue.start_time, end_time=dialogue.end_time
+    )
+
+    response = secretariat_client.post(
+        _url(Dialogue, "change", dialogue.pk),
+        _dialogue_form(dialogue, date=old_date.isoformat(), read_sequence="0"),
+        follow=True,
+    )
+
+    assert "was changed by someone else meanwhile" in response.content.decode()
+    dialogue.refresh_from_db()
+    assert dialogue.date == new_date
