@@ -6,27 +6,19 @@ comment gets exactly one receipt. The same "new comment" form sent twice at once
 one comment."""
 
 import re
-import threading
 
 import pytest
-from django.conf import settings
 from django.core import mail
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from dialogue_portal.models import AuditEvent
 from sessions.models import Dialogue
 from submissions.models import WrittenComment
+from tests.concurrency import on_postgresql, run_at_once, stagger
 from tests.factories import DialogueFactory, FocalPointFactory, WrittenCommentFactory, admitted_organisation
 
-pytestmark = [
-    pytest.mark.skipif(
-        not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-        reason="row locks and concurrent transactions need PostgreSQL",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = [on_postgresql, pytest.mark.django_db(transaction=True)]
 
 State = WrittenComment.State
 ROUNDS = 40
@@ -70,29 +62,9 @@ def _url(name: str, comment: WrittenComment) -> str:
     return reverse(f"submissions:{name}", args=[comment.organisation_id, comment.pk])
 
 
-def at_once(*requests):
-    """Run each request from its own thread, all released at one barrier; their responses."""
-    barrier = threading.Barrier(len(requests))
-    responses = [None] * len(requests)
-    errors = []
-
-    def run(index, request):
-        try:
-            barrier.wait(timeout=10)
-            responses[index] = request()
-        except Exception as error:  # handed back to the test's thread
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, request)) for i, request in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a request hung"
-    assert errors == []
-    return responses
+def at_once(*requests, round_: int = 0):
+    """Send each request from its own tab (thread), released together; their responses."""
+    return run_at_once(*[lambda request=request: request for request in requests], delays=stagger(round_))
 
 
 def _saved(response) -> bool:
@@ -109,14 +81,15 @@ def _saved(response) -> bool:
 
 def test_save_and_submit_at_once_end_submitted_once_with_one_receipt(dialogue, organisation, focal):
     saving, submitting = _tab(focal), _tab(focal)
-    outcomes = {"saved first": 0, "save refused": 0}
-    for _ in range(ROUNDS):
+    outcomes = {"saved first": 0, "save refused": 0}  # both happen over the rounds
+    for round_ in range(ROUNDS):
         draft = WrittenCommentFactory(
             state=State.DRAFT, dialogue=dialogue, organisation=organisation, author=focal
         )
         saved, submitted = at_once(
             lambda draft=draft: saving.post(_url("edit", draft), _edit_form()),
             lambda draft=draft: submitting.post(_url("submit", draft)),
+            round_=round_,
         )
         assert submitted.status_code == 302
         draft.refresh_from_db()
@@ -141,13 +114,14 @@ def test_save_and_submit_at_once_end_submitted_once_with_one_receipt(dialogue, o
 
 def test_save_and_withdraw_at_once_end_withdrawn(dialogue, organisation, focal):
     saving, withdrawing = _tab(focal), _tab(focal)
-    for _ in range(ROUNDS):
+    for round_ in range(ROUNDS):
         draft = WrittenCommentFactory(
             state=State.DRAFT, dialogue=dialogue, organisation=organisation, author=focal
         )
         saved, withdrawn = at_once(
             lambda draft=draft: saving.post(_url("edit", draft), _edit_form()),
             lambda draft=draft: withdrawing.post(_url("withdraw", draft), {"confirm": "on"}),
+            round_=round_,
         )
         assert withdrawn.status_code == 302
         draft.refresh_from_db()
@@ -164,7 +138,9 @@ def test_new_form_sent_twice_at_once_makes_one_comment(dialogue, organisation, f
         token = re.search(r'name="form_token" value="([0-9a-f]+)"', page).group(1)
         data = {**_edit_form(), "title": f"Round {round_}", "form_token": token}
         responses = at_once(
-            lambda data=data: first.post(new_url, data), lambda data=data: second.post(new_url, data)
+            lambda data=data: first.post(new_url, data),
+            lambda data=data: second.post(new_url, data),
+            round_=round_,
         )
         assert [response.status_code for response in responses] == [302, 302]
         made = WrittenComment.objects.filter(organisation=organisation, title=f"Round {round_}")
