@@ -11,7 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import Urlizer, format_html, format_html_join
+from django.utils.html import Urlizer, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as gettext_now
@@ -154,59 +154,85 @@ def _lang(language: str) -> SafeString:
     return format_html(' lang="{}"', language) if language != "other" else mark_safe("")  # noqa: S308
 
 
-@register.simple_tag
-def comment_card(comment) -> SafeString:
-    """One comment of the public list: title, who, where, excerpt, attachments.
+def _attachments(comment):
+    # Read with the page as plain rows (selectors.published_comment_page), else the relation.
+    rows = getattr(comment, "public_attachments", None)
+    return comment.attachments.all() if rows is None else rows
 
-    Built in Python rather than in a template: the list page shows 25 of these, and the
-    template engine spent most of the page's time on them. Every value goes through
-    format_html, which escapes it.
-    """
-    detail_url = reverse("submissions:detail", args=[comment.pk])
-    published = timezone.localtime(comment.published_at)
-    who = [organisation_label(comment), choice_label(comment.organisation.category, "category")]
-    if not comment.published_anonymously:
-        who.append(organisation_country(comment))
-    where = [_dialogue_link(comment.dialogue)]
-    item = comment.agenda_item
-    if item is not None:
-        where.append(format_html("{} {}", gettext_now("Agenda item"), item))
-    cluster = comment.cluster or (item.cluster if item is not None else "")
-    if cluster:
-        where.append(choice_label(cluster, "cluster"))
-    where.append(choice_label(comment.language, "language"))
-    attachments = format_html_join(
-        "\n",
-        '<li><a href="{}" type="{}" download>{}</a> <span class="meta">({}, {})</span></li>',
-        (
-            (
-                reverse("submissions:attachment", args=[attachment.pk]),
-                attachment.content_type,
-                attachment.original_name,
-                attachment.kind.upper(),
-                filesizeformat(attachment.size),
+
+class _Cards:
+    """What the cards of one page share, worked out once for the page: the labels of each
+    organisation, each day and each choice, and the comment link's pattern."""
+
+    def __init__(self):
+        self.language = get_language()
+        self.days: dict = {}
+        self.who: dict = {}
+        # reverse() once: the comment's pk goes where this one is.
+        self.url = reverse("submissions:detail", args=[987654321]).split("987654321")
+        self.agenda_item = escape(gettext_now("Agenda item"))
+
+    def day(self, moment) -> tuple[str, str]:
+        local = timezone.localtime(moment)
+        day = self.days.get(local.date())
+        if day is None:
+            day = self.days[local.date()] = date_format(local, "j F Y")
+        return local.isoformat(), day
+
+    def who_html(self, comment) -> str:
+        organisation = comment.organisation
+        key = (organisation.pk, comment.published_anonymously)
+        html = self.who.get(key)
+        if html is None:
+            parts = [organisation_label(comment), choice_label(organisation.category, "category")]
+            if not comment.published_anonymously:
+                parts.append(organisation_country(comment))
+            html = self.who[key] = " · ".join(escape(part) for part in parts)
+        return html
+
+    def card(self, comment) -> str:
+        """One comment: title, who, where, excerpt, attachments; every value escaped here."""
+        where = [_dialogue_link(comment.dialogue)]
+        item = comment.agenda_item
+        if item is not None:
+            where.append(f"{self.agenda_item} {escape(item)}")
+        cluster = comment.cluster or (item.cluster if item is not None else "")
+        if cluster:
+            where.append(escape(choice_label(cluster, "cluster")))
+        where.append(escape(choice_label(comment.language, "language")))
+        iso, day = self.day(comment.published_at)
+        lang = _lang(comment.language)
+        attachments = "\n".join(
+            '<li><a href="{}" type="{}" download>{}</a> <span class="meta">({}, {})</span></li>'.format(
+                escape(reverse("submissions:attachment", args=[attachment.pk])),
+                escape(attachment.content_type),
+                escape(attachment.original_name),
+                escape(attachment.kind.upper()),
+                escape(filesizeformat(attachment.size)),
             )
-            for attachment in comment.attachments.all()
-        ),
-    )
-    return format_html(
-        '<article aria-labelledby="comment-{pk}">\n'
-        '<h2 id="comment-{pk}"{lang}><a href="{url}">{title}</a></h2>\n'
-        '<p class="meta">{who} · <time datetime="{iso}">{day}</time></p>\n'
-        '<p class="meta">{where}</p>\n'
-        '<p class="excerpt"{lang}>{excerpt}</p>\n'
-        "{attachments}"
-        "</article>",
-        pk=comment.pk,
-        lang=_lang(comment.language),
-        url=detail_url,
-        title=comment.title,
-        who=format_html_join(" · ", "{}", ((part,) for part in who)),
-        iso=published.isoformat(),
-        day=date_format(published, "j F Y"),
-        where=format_html_join(" · ", "{}", ((part,) for part in where)),
-        excerpt=excerpt(comment.body),
-        attachments=format_html('<ul class="plain attachments">\n{}\n</ul>\n', attachments)
-        if attachments
-        else "",
+            for attachment in _attachments(comment)
+        )
+        return (
+            f'<article aria-labelledby="comment-{comment.pk}">\n'
+            f'<h2 id="comment-{comment.pk}"{lang}><a href="{self.url[0]}{comment.pk}{self.url[1]}">'
+            f"{escape(comment.title)}</a></h2>\n"
+            f'<p class="meta">{self.who_html(comment)} · <time datetime="{iso}">{escape(day)}</time></p>\n'
+            f'<p class="meta">{" · ".join(where)}</p>\n'
+            f'<p class="excerpt"{lang}>{escape(excerpt(comment.body))}</p>\n'
+            + (f'<ul class="plain attachments">\n{attachments}\n</ul>\n' if attachments else "")
+            + "</article>"
+        )
+
+
+@register.simple_tag
+def comment_cards(comments) -> SafeString:
+    """The cards of the public list, each in its ``<li class="card">``.
+
+    Built in Python rather than in a template, all of a page at once: the list shows 25 of
+    these, and the template engine spent most of the page's time on them. Every value is
+    escaped (django.utils.html.escape) where it goes in.
+    """
+    cards = _Cards()
+    return mark_safe(  # noqa: S308 - every value escaped in _Cards.card
+        "\n".join(f'<li class="card">{cards.card(comment)}</li>' for comment in comments)
     )

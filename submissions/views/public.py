@@ -8,36 +8,66 @@ Every comment shown here comes through ``selectors.published_comments`` or
 
 import csv
 import datetime
+import hashlib
 from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, QuerySet
 from django.forms.utils import flatatt
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from sessions.models import AgendaItem, Cluster, Dialogue, WorkingGroup
-from sessions.selectors import dialogue_ordinal, with_ordinals
+from sessions.selectors import dialogue_ordinal, public_dialogues_numbered
 from stakeholders.models import Category, Organisation
 
 from ..feeds import DialogueCommentsFeed, LatestCommentsFeed
 from ..models import Language, WrittenComment
 from ..permissions import get_attachment_for_user, get_published_comment
-from ..selectors import CommentFilters, published_comments
+from ..public_version import public_version
+from ..selectors import CommentFilters, published_comment_page, published_comments
 from ..templatetags.comments import dialogue_label, organisation_country, organisation_label
 
 PER_PAGE = 25
 
 feed = LatestCommentsFeed()
 dialogue_feed = DialogueCommentsFeed()
+
+
+# --- The cache ----------------------------------------------------------------------------
+
+# Keyed by the version of what these pages show (submissions.public_version), which changes
+# in the same transaction as any change to it: an entry is never invalidated, only no
+# longer asked for. The time only bounds what the cache keeps.
+CACHE_SECONDS = 60 * 60
+
+
+def _key(version: str, kind: str, detail: str = "") -> str:
+    digest = hashlib.sha256(detail.encode()).hexdigest()[:32]
+    return (
+        f"public-comments:{version}:{kind}:{get_language()}:{timezone.get_current_timezone_name()}:{digest}"
+    )
+
+
+def _cache_get(version: str | None, kind: str, detail: str = ""):
+    """The cached value, or None; never anything without a version (inside a transaction)."""
+    return None if version is None else cache.get(_key(version, kind, detail))
+
+
+def _cache_set(version: str | None, kind: str, detail: str, value) -> None:
+    if version is not None:
+        cache.set(_key(version, kind, detail), value, CACHE_SECONDS)
 
 
 # --- Filters ------------------------------------------------------------------------------
@@ -56,11 +86,7 @@ class FilterOptions:
         published = WrittenComment.objects.published()
         return cls(
             # Every dialogue, not only those with comments: its page links here with ?dialogue=.
-            dialogues=list(
-                with_ordinals(Dialogue.objects.public())
-                .select_related("session__working_group")
-                .order_by("-date", "-start_time", "-id")
-            ),
+            dialogues=public_dialogues_numbered(),
             # EXISTS: one index probe per agenda item or organisation, however many comments.
             agenda_items=list(
                 AgendaItem.objects.filter(Exists(published.filter(agenda_item=OuterRef("pk")))).order_by(
@@ -75,6 +101,18 @@ class FilterOptions:
                 ).order_by("name", "pk")
             ),
         )
+
+    @classmethod
+    def for_version(cls, version: str | None) -> "FilterOptions":
+        """Read once per version and language (with the dialogues' labels worked out), then
+        from the cache until a comment, organisation or dialogue changes."""
+        options = _cache_get(version, "options")
+        if options is None:
+            options = cls.read()
+            for dialogue in options.dialogues:
+                dialogue_label(dialogue)  # kept on the instance, cached with it
+            _cache_set(version, "options", "", options)
+        return options
 
     @property
     def working_groups(self) -> list[WorkingGroup]:
@@ -184,7 +222,7 @@ class CommentFilterForm(forms.Form):
 
 
 def _filtered(request) -> tuple[CommentFilterForm, FilterOptions, QuerySet[WrittenComment]]:
-    options = FilterOptions.read()
+    options = FilterOptions.for_version(public_version())
     form = CommentFilterForm(request.GET or None, options=options)
     filters = form.filters()
     comments = WrittenComment.objects.none() if filters is None else published_comments(filters)
@@ -196,37 +234,65 @@ def _share_dialogues(comments, options: FilterOptions) -> None:
     instance per dialogue, so that its label is worked out once."""
     dialogues = options.by_pk()
     for comment in comments:
-        comment.dialogue = dialogues.get(comment.dialogue_id, comment.dialogue)
+        dialogue = dialogues.get(comment.dialogue_id)
+        if dialogue is not None:  # (the page's rows are read without their dialogue)
+            comment.dialogue = dialogue
 
 
 # --- Pages --------------------------------------------------------------------------------
 
 
 def comment_list(request):
-    form, options, comments = _filtered(request)
-    page = Paginator(comments, PER_PAGE).get_page(request.GET.get("page"))
+    """The list, filtered and searched. Its main content is cached whole unless searching:
+    searches are too many to cache, and are cheap by themselves (selectors._search). The
+    frame around it (base.html: who is signed in, messages, the CSRF token of the language
+    form) is rendered for each request."""
+    version = public_version()
+    searching = bool(request.GET.get("q", "").strip())
+    query = request.GET.urlencode()
+    cached = None if searching else _cache_get(version, "list", query)
+    if cached is None:
+        cached = _list_content(request, FilterOptions.for_version(version))
+        if not searching:
+            _cache_set(version, "list", query, cached)
+    return render(request, "submissions/public/comment_list.html", cached)
+
+
+def _list_content(request, options: FilterOptions) -> dict:
+    form = CommentFilterForm(request.GET or None, options=options)
+    filters = form.filters()
+    if filters is None:  # a value not offered: nothing matches
+        page = Paginator([], PER_PAGE).get_page(None)
+    else:
+        page = published_comment_page(filters, request.GET.get("page"), PER_PAGE)
     _share_dialogues(page.object_list, options)
     chosen_dialogue = form.cleaned_data.get("dialogue") if form.is_bound and not form.errors else None
-    return render(
-        request,
-        "submissions/public/comment_list.html",
+    content = render_to_string(
+        "submissions/public/includes/comment_list_content.html",
         {
             "form": form,
             "page": page,
-            "searching": bool(form.is_bound and form.cleaned_data.get("q", "").strip()),
-            "dialogue_pk": chosen_dialogue,
+            "searching": bool(filters and filters.query),
         },
+        request=request,
     )
+    return {"content": content, "dialogue_pk": chosen_dialogue}
 
 
 def comment_detail(request, pk: int):
-    comment = get_published_comment(pk)
-    comment.dialogue.ordinal = dialogue_ordinal(comment.dialogue)
-    return render(
-        request,
-        "submissions/public/comment_detail.html",
-        {"comment": comment, "attachments": list(comment.attachments.order_by("created_at", "id"))},
-    )
+    version = public_version()
+    cached = _cache_get(version, "detail", str(pk))
+    if cached is None:
+        comment = get_published_comment(pk)  # a 404 is not cached: it is one query
+        comment.dialogue.ordinal = dialogue_ordinal(comment.dialogue)
+        content = render_to_string(
+            "submissions/public/includes/comment_detail_content.html",
+            {"comment": comment, "attachments": list(comment.attachments.order_by("created_at", "id"))},
+            request=request,
+        )
+        cached = {"title": comment.title, "content": content}
+        _cache_set(version, "detail", str(pk), cached)
+    return render(request, "submissions/public/comment_detail.html", cached)
 
 
 # --- CSV export ---------------------------------------------------------------------------

@@ -1,0 +1,34 @@
+"""The public comment pages' speed: the version token and its triggers, and a GIN index of
+the title's words (the weight-A part of the search vector) for search's title matches."""
+
+from django.db import migrations
+
+
+def forwards(apps, schema_editor):
+    from submissions import public_version
+
+    public_version.install(schema_editor)
+    if schema_editor.connection.vendor == "postgresql":
+        # Partial, like the search: only published comments are ever searched.
+        schema_editor.execute(
+            "CREATE INDEX IF NOT EXISTS comment_title_search_gin ON submissions_writtencomment"
+            " USING gin (ts_filter(search_vector, '{a}'::\"char\"[])) WHERE state = 'published'"
+        )
+
+
+def backwards(apps, schema_editor):
+    from submissions import public_version
+
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS comment_title_search_gin")
+    public_version.uninstall(schema_editor)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("submissions", "0002_search_index"),
+        ("stakeholders", "0001_initial"),
+        ("dialogue_sessions", "0002_dialogue_max_representatives_and_more"),
+    ]
+
+    operations = [migrations.RunPython(forwards, backwards)]
