@@ -4,14 +4,16 @@ A comment's body is plain text typed by anyone with an account: it is escaped be
 anything else, and the only markup added is ours (paragraphs, line breaks, links).
 """
 
+import html
 import re
 
 from django import template
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.formats import date_format
-from django.utils.html import Urlizer, escape, format_html
+from django.utils.html import Urlizer, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as gettext_now
@@ -123,14 +125,19 @@ _CHOICE_LABELS = {
 _TRANSLATED: dict[tuple[str, str], dict[str, str]] = {}
 
 
-@register.filter
-def choice_label(value: str, kind: str) -> str:
-    """``{{ comment.language|choice_label:"language" }}``: the label of a stored choice."""
-    key = (kind, get_language())
+def choice_label_map(kind: str, language: str) -> dict[str, str]:
+    """The labels of one kind of choice in one language, translated once."""
+    key = (kind, language)
     labels = _TRANSLATED.get(key)
     if labels is None:
         labels = _TRANSLATED[key] = {code: str(label) for code, label in _CHOICE_LABELS[kind].items()}
-    return labels.get(value, value)
+    return labels
+
+
+@register.filter
+def choice_label(value: str, kind: str) -> str:
+    """``{{ comment.language|choice_label:"language" }}``: the label of a stored choice."""
+    return choice_label_map(kind, get_language()).get(value, value)
 
 
 def _dialogue_link(dialogue) -> SafeString:
@@ -149,76 +156,86 @@ def _dialogue_link(dialogue) -> SafeString:
     return link[1]
 
 
-def _lang(language: str) -> SafeString:
-    """The ``lang`` attribute for text in a comment's language ("other" has no code)."""
-    return format_html(' lang="{}"', language) if language != "other" else mark_safe("")  # noqa: S308
-
-
 def _attachments(comment):
     # Read with the page as plain rows (selectors.published_comment_page), else the relation.
     rows = getattr(comment, "public_attachments", None)
     return comment.attachments.all() if rows is None else rows
 
 
+def _escape(value) -> str:
+    # What django.utils.html.escape does, without its lazy-string wrapper: the cards escape
+    # a dozen values each, 25 cards a page.
+    return html.escape(str(value))
+
+
 class _Cards:
-    """What the cards of one page share, worked out once for the page: the labels of each
-    organisation, each day and each choice, and the comment link's pattern."""
+    """What the cards of one page share, worked out once for the page: the language's labels,
+    each organisation's line, each dialogue's link, the months' names, the links' patterns."""
 
     def __init__(self):
-        self.language = get_language()
-        self.days: dict = {}
+        language = get_language()
+        self.labels = {kind: choice_label_map(kind, language) for kind in _CHOICE_LABELS}
+        self.months = {number: str(name) for number, name in MONTHS.items()}
+        self.zone = timezone.get_current_timezone()
         self.who: dict = {}
-        # reverse() once: the comment's pk goes where this one is.
-        self.url = reverse("submissions:detail", args=[987654321]).split("987654321")
-        self.agenda_item = escape(gettext_now("Agenda item"))
+        self.dialogues: dict = {}
+        self.agenda_item = _escape(gettext_now("Agenda item"))
+        # reverse() once each: a pk goes where this one is.
+        self.comment_url = reverse("submissions:detail", args=[987654321]).split("987654321")
+        self.attachment_url = reverse("submissions:attachment", args=[987654321]).split("987654321")
 
-    def day(self, moment) -> tuple[str, str]:
-        local = timezone.localtime(moment)
-        day = self.days.get(local.date())
-        if day is None:
-            day = self.days[local.date()] = date_format(local, "j F Y")
-        return local.isoformat(), day
+    def label(self, kind: str, value: str) -> str:
+        return self.labels[kind].get(value, value)
 
     def who_html(self, comment) -> str:
         organisation = comment.organisation
         key = (organisation.pk, comment.published_anonymously)
-        html = self.who.get(key)
-        if html is None:
-            parts = [organisation_label(comment), choice_label(organisation.category, "category")]
+        line = self.who.get(key)
+        if line is None:
+            parts = [organisation_label(comment), self.label("category", organisation.category)]
             if not comment.published_anonymously:
                 parts.append(organisation_country(comment))
-            html = self.who[key] = " · ".join(escape(part) for part in parts)
-        return html
+            line = self.who[key] = " · ".join(_escape(part) for part in parts)
+        return line
+
+    def dialogue_link(self, dialogue) -> str:
+        link = self.dialogues.get(dialogue.pk)
+        if link is None:
+            link = self.dialogues[dialogue.pk] = str(_dialogue_link(dialogue))
+        return link
+
+    def attachment(self, attachment) -> str:
+        url = f"{self.attachment_url[0]}{attachment.pk}{self.attachment_url[1]}"
+        size = _escape(filesizeformat(attachment.size))
+        return (
+            f'<li><a href="{url}" type="{_escape(attachment.content_type)}" download>'
+            f"{_escape(attachment.original_name)}</a>"
+            f' <span class="meta">({_escape(attachment.kind.upper())}, {size})</span></li>'
+        )
 
     def card(self, comment) -> str:
         """One comment: title, who, where, excerpt, attachments; every value escaped here."""
-        where = [_dialogue_link(comment.dialogue)]
+        where = [self.dialogue_link(comment.dialogue)]
         item = comment.agenda_item
         if item is not None:
-            where.append(f"{self.agenda_item} {escape(item)}")
+            where.append(f"{self.agenda_item} {_escape(item)}")
         cluster = comment.cluster or (item.cluster if item is not None else "")
         if cluster:
-            where.append(escape(choice_label(cluster, "cluster")))
-        where.append(escape(choice_label(comment.language, "language")))
-        iso, day = self.day(comment.published_at)
-        lang = _lang(comment.language)
-        attachments = "\n".join(
-            '<li><a href="{}" type="{}" download>{}</a> <span class="meta">({}, {})</span></li>'.format(
-                escape(reverse("submissions:attachment", args=[attachment.pk])),
-                escape(attachment.content_type),
-                escape(attachment.original_name),
-                escape(attachment.kind.upper()),
-                escape(filesizeformat(attachment.size)),
-            )
-            for attachment in _attachments(comment)
-        )
+            where.append(_escape(self.label("cluster", cluster)))
+        where.append(_escape(self.label("language", comment.language)))
+        published = comment.published_at.astimezone(self.zone)
+        # date_format(published, "j F Y"), spelled out: it looks the format up on every call.
+        day = f"{published.day} {self.months[published.month]} {published.year:04d}"
+        lang = f' lang="{_escape(comment.language)}"' if comment.language != "other" else ""
+        attachments = "\n".join(self.attachment(attachment) for attachment in _attachments(comment))
+        url = f"{self.comment_url[0]}{comment.pk}{self.comment_url[1]}"
         return (
             f'<article aria-labelledby="comment-{comment.pk}">\n'
-            f'<h2 id="comment-{comment.pk}"{lang}><a href="{self.url[0]}{comment.pk}{self.url[1]}">'
-            f"{escape(comment.title)}</a></h2>\n"
-            f'<p class="meta">{self.who_html(comment)} · <time datetime="{iso}">{escape(day)}</time></p>\n'
+            f'<h2 id="comment-{comment.pk}"{lang}><a href="{url}">{_escape(comment.title)}</a></h2>\n'
+            f'<p class="meta">{self.who_html(comment)} · '
+            f'<time datetime="{published.isoformat()}">{_escape(day)}</time></p>\n'
             f'<p class="meta">{" · ".join(where)}</p>\n'
-            f'<p class="excerpt"{lang}>{escape(excerpt(comment.body))}</p>\n'
+            f'<p class="excerpt"{lang}>{_escape(excerpt(comment.body))}</p>\n'
             + (f'<ul class="plain attachments">\n{attachments}\n</ul>\n' if attachments else "")
             + "</article>"
         )
