@@ -9,6 +9,7 @@ change commits, and the pages neither read nor write the cache inside a transact
 import re
 
 import pytest
+from django.core.cache import cache
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -30,12 +31,10 @@ def secretariat():
     return SecretariatFactory()
 
 
-def publish(secretariat, **fields) -> WrittenComment:
+def publish(secretariat, anonymously=False, **fields) -> WrittenComment:
     """A comment published through the service, as the secretariat does it."""
     comment = WrittenCommentFactory(state="submitted", **fields)
-    return comment_publish(
-        comment=comment, by=secretariat, anonymously=fields.get("anonymity_requested", False)
-    )
+    return comment_publish(comment=comment, by=secretariat, anonymously=anonymously)
 
 
 def text(client, url, data=None, status=200) -> str:
@@ -69,13 +68,16 @@ def public_urls(comment) -> dict[str, tuple[str, dict]]:
 
 
 def test_public_pages_are_served_from_the_cache_with_one_query(client, two, django_assert_num_queries):
+    """The version is read; the page comes from the cache (the frame around it is rendered)."""
     kept, _gone = two
     detail = reverse("submissions:detail", args=[kept.pk])
     for url, data in ((LIST, {}), (LIST, {"language": "fr", "dialogue": kept.dialogue_id}), (detail, {})):
         first = text(client, url, data)
-        with django_assert_num_queries(1):  # the version; the page from the cache
+        with django_assert_num_queries(1):
             again = text(client, url, data)
-        assert again == first
+        # The same page, but for the CSRF token of the language form: masked anew each time.
+        assert without_csrf(again) == without_csrf(first)
+        assert _csrf_field(again) != _csrf_field(first)
 
 
 def test_unpublished_comment_leaves_every_cached_page_and_feed_at_once(client, two, secretariat):
@@ -140,8 +142,13 @@ def test_new_dialogue_is_offered_by_the_cached_filter_at_once(client, two):
 def test_name_taken_off_a_comment_leaves_every_cached_page_at_once(client, secretariat):
     organisation = admitted_organisation(name="Clandestine Shield Collective", acronym="CSCQ", country="BY")
     hidden = publish(
-        secretariat, organisation=organisation, title="Reprisals against witnesses", anonymity_requested=True
+        secretariat,
+        anonymously=True,
+        organisation=organisation,
+        title="Reprisals against witnesses",
+        anonymity_requested=True,
     )
+    # Asked to go without the name; published with it at first.
     named = publish(secretariat, organisation=organisation, title="Signed comment", anonymity_requested=True)
     urls = [
         LIST,
@@ -181,6 +188,10 @@ def _csrf_field(page: str) -> str:
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 
 
+def without_csrf(page: str) -> str:
+    return page.replace(_csrf_field(page), "")
+
+
 def test_cached_page_carries_each_visitor_a_csrf_token_of_their_own(two):
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     text(first, LIST)
@@ -189,3 +200,16 @@ def test_cached_page_carries_each_visitor_a_csrf_token_of_their_own(two):
         reverse("set_language"), {"language": "fr", "next": LIST, "csrfmiddlewaretoken": _csrf_field(page)}
     )
     assert response.status_code == 302  # not 403: the token is this visitor's
+
+
+def test_list_and_search_run_a_fixed_number_of_queries_cold_and_warm(
+    client, two, django_assert_max_num_queries
+):
+    # Cold: the version, the filters' three, the count and the page (searching: the page's
+    # ids with the total, then its rows); the attachments come with the rows.
+    for data in ({}, {"q": "firearms"}):
+        cache.clear()
+        with django_assert_max_num_queries(6):
+            text(client, LIST, data)
+    with django_assert_max_num_queries(3):  # the filters cached; a search reads its page
+        text(client, LIST, {"q": "brokering"})
