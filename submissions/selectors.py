@@ -1,5 +1,6 @@
 """Reads of written comments: the public list and its search, with their joins chosen here."""
 
+import json
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -7,7 +8,6 @@ from django.contrib.postgres.search import SearchQueryField
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
-    Aggregate,
     BooleanField,
     Case,
     Count,
@@ -15,17 +15,14 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
-    JSONField,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
+    TextField,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import JSONObject
 
 from .models import SEARCH_CONFIGURATIONS, Attachment, WrittenComment
 
@@ -125,15 +122,10 @@ def _search(comments: QuerySet[WrittenComment], text: str) -> QuerySet[WrittenCo
     )
 
 
-def published_comments(filters: CommentFilters = CommentFilters()) -> QuerySet[WrittenComment]:
-    """The public list: newest first, or title matches first when searching; a fixed number of queries."""
-    comments = (
-        WrittenComment.objects.published()
-        .select_related("organisation", "dialogue__session__working_group", "agenda_item")
-        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("created_at", "id")))
-        .defer("search_vector")
-        .order_by("-published_at", "-id")
-    )
+def _matching(filters: CommentFilters) -> QuerySet[WrittenComment]:
+    """The published comments the filters keep, in the list's order: newest first, or title
+    matches first when searching. No joins chosen here: each reader picks its own."""
+    comments = WrittenComment.objects.published().order_by("-published_at", "-id")
     if filters.dialogue:
         comments = comments.filter(dialogue=filters.dialogue)
     if filters.working_group:
@@ -154,50 +146,56 @@ def published_comments(filters: CommentFilters = CommentFilters()) -> QuerySet[W
     return comments
 
 
+def published_comments(filters: CommentFilters = CommentFilters()) -> QuerySet[WrittenComment]:
+    """The public list (the feeds, the CSV): newest first, or title matches first when
+    searching, with what each row shows; a fixed number of queries."""
+    return (
+        _matching(filters)
+        .select_related("organisation", "dialogue__session__working_group", "agenda_item")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("created_at", "id")))
+        .defer("search_vector")
+    )
+
+
 # --- One page of the list -----------------------------------------------------------------
 
 
-class _JSONList(Aggregate):
-    """The rows' JSON objects as one JSON array (PostgreSQL and SQLite)."""
+class _AttachmentRows(Expression):
+    """A comment's attachments as JSON text, ``[[pk, name, kind, size], …]`` in their order:
+    read with the page's rows rather than by one more query, and written out here rather
+    than composed by the ORM, whose JSON functions took longer to compile than to run."""
 
-    function = "JSONB_AGG"
-    output_field = JSONField()
+    output_field = TextField()
 
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
+    def as_sql(self, compiler, connection):
+        comment = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        table = Attachment._meta.db_table
+        # Names only, from the models and the query: no value goes into the text.
+        if connection.vendor == "postgresql":
+            row = "jsonb_build_array(a.id, a.original_name, a.kind, a.size)"
+            rows = f"jsonb_agg({row} ORDER BY a.created_at, a.id)"
+            sql = f"(SELECT {rows}::text FROM {table} a WHERE a.comment_id = {comment}.id)"  # noqa: S608
+        else:
+            rows = "json_group_array(json_array(a.id, a.original_name, a.kind, a.size))"
+            ordered = f"SELECT * FROM {table} WHERE comment_id = {comment}.id ORDER BY created_at, id"  # noqa: S608
+            sql = f"(SELECT {rows} FROM ({ordered}) a)"  # noqa: S608
+        return sql, []
 
 
-def _with_attachments(comments: QuerySet[WrittenComment]) -> QuerySet[WrittenComment]:
-    """The attachments as a JSON array on each row (``attachment_rows``): read with the page,
-    not by one more query."""
-    rows = (
-        Attachment.objects.filter(comment=OuterRef("pk"))
-        .order_by()
-        .values("comment")
-        .annotate(
-            rows=_JSONList(
-                JSONObject(
-                    pk="pk", original_name="original_name", kind="kind", size="size", created_at="created_at"
-                )
-            )
-        )
-        .values("rows")
-    )
-    return comments.prefetch_related(None).annotate(attachment_rows=Subquery(rows, output_field=JSONField()))
+def _page_rows(ids: list[int] | None = None, comments: QuerySet[WrittenComment] | None = None):
+    """The rows a page shows, with their organisation, agenda item and attachments
+    (``attachment_rows``); the dialogue comes from the view (shared, with its ordinal)."""
+    if comments is None:
+        comments = WrittenComment.objects.published().filter(pk__in=ids).defer("search_vector")
+    return comments.select_related("organisation", "agenda_item").annotate(attachment_rows=_AttachmentRows())
 
 
 def _unpack_attachments(comments) -> None:
+    content_types = Attachment.CONTENT_TYPES
     for comment in comments:
-        rows = sorted(comment.attachment_rows or [], key=lambda row: (str(row["created_at"]), row["pk"]))
         comment.public_attachments = [
-            SimpleNamespace(
-                pk=row["pk"],
-                original_name=row["original_name"],
-                kind=row["kind"],
-                size=row["size"],
-                content_type=Attachment.CONTENT_TYPES[row["kind"]],
-            )
-            for row in rows
+            SimpleNamespace(pk=pk, original_name=name, kind=kind, size=size, content_type=content_types[kind])
+            for pk, name, kind, size in json.loads(comment.attachment_rows or "[]")
         ]
 
 
@@ -209,11 +207,8 @@ class _RankedMatches:
     asked beyond the last one) reads again.
     """
 
-    def __init__(
-        self, matches: QuerySet[WrittenComment], rows: QuerySet[WrittenComment], offset: int, size: int
-    ):
+    def __init__(self, matches: QuerySet[WrittenComment], offset: int, size: int):
         self.matches = matches
-        self.rows = rows
         self.offset = offset
         self.size = size
         self._total: int | None = None
@@ -247,7 +242,7 @@ class _RankedMatches:
         ids = self._ids[offset][: (bounds.stop or offset + self.size) - offset]
         if not ids:
             return []
-        by_pk = {comment.pk: comment for comment in self.rows.filter(pk__in=ids)}
+        by_pk = {comment.pk: comment for comment in _page_rows(ids)}
         return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
@@ -259,22 +254,14 @@ def published_comment_page(filters: CommentFilters, number, per_page: int) -> Pa
     page's rows. The dialogues are not joined: the view shares the ones it read for the
     filters (with their ordinals).
     """
-    comments = published_comments(filters)
     if filters.query.strip():
-        # The page's rows by id only: the search's conditions are not run twice.
-        rows = _with_attachments(
-            published_comments().select_related(None).select_related("organisation", "agenda_item")
-        )
         try:
             wanted = max(int(number), 1)
         except (TypeError, ValueError):
             wanted = 1
-        matches = comments.prefetch_related(None).select_related(None)
-        object_list = _RankedMatches(matches, rows.order_by(), offset=(wanted - 1) * per_page, size=per_page)
+        object_list = _RankedMatches(_matching(filters), offset=(wanted - 1) * per_page, size=per_page)
     else:
-        object_list = _with_attachments(
-            comments.select_related(None).select_related("organisation", "agenda_item")
-        )
+        object_list = _page_rows(comments=_matching(filters).defer("search_vector"))
     page = Paginator(object_list, per_page).get_page(number)
     page.object_list = list(page.object_list)
     _unpack_attachments(page.object_list)

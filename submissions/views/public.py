@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -274,13 +274,35 @@ def comment_list(request):
     query = request.GET.urlencode()
     cached = None if searching else _cache_get(version, "list", query)
     if cached is None:
-        cached = _list_content(request, FilterOptions.for_version(version))
+        cached = _list_content(request, FilterOptions.for_version(version), version)
         if not searching:
             _cache_set(version, "list", query, cached)
     return render(request, "submissions/public/comment_list.html", cached)
 
 
-def _list_content(request, options: FilterOptions) -> dict:
+def _filter_selects(form: CommentFilterForm, version: str | None) -> SafeString:
+    """The filter form's selects with their labels (all its fields but the search box). They
+    are the same for everyone who chose the same values: cached with the version, unless a
+    value was refused (then each shows its error)."""
+
+    def rows() -> SafeString:
+        return mark_safe(  # noqa: S308 - labels and selects escape what they show
+            "\n".join(
+                f"<p>{field.label_tag()} {field}{field.errors}</p>" for field in form if field.name != "q"
+            )
+        )
+
+    if form.errors:
+        return rows()
+    chosen = "&".join(f"{name}={form.data.get(name, '')}" for name in form.fields if name != "q")
+    cached = _cache_get(version, "selects", chosen)
+    if cached is None:
+        cached = rows()
+        _cache_set(version, "selects", chosen, cached)
+    return cached
+
+
+def _list_content(request, options: FilterOptions, version: str | None) -> dict:
     form = CommentFilterForm(request.GET or None, options=options)
     filters = form.filters()
     if filters is None:  # a value not offered: nothing matches
@@ -293,6 +315,7 @@ def _list_content(request, options: FilterOptions) -> dict:
         "submissions/public/includes/comment_list_content.html",
         {
             "form": form,
+            "filter_selects": _filter_selects(form, version),
             "page": page,
             "searching": bool(filters and filters.query),
         },
