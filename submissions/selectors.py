@@ -235,24 +235,29 @@ class _RankedMatches:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, bounds: slice) -> list[WrittenComment]:
+    def __getitem__(self, bounds: slice) -> list[int]:
         offset = bounds.start or 0
         if offset not in self._ids:
             self._read(offset)
-        ids = self._ids[offset][: (bounds.stop or offset + self.size) - offset]
-        if not ids:
-            return []
-        by_pk = {comment.pk: comment for comment in _page_rows(ids)}
-        return [by_pk[pk] for pk in ids if pk in by_pk]
+        return self._ids[offset][: (bounds.stop or offset + self.size) - offset]
+
+
+def page_comments(ids: list[int]) -> dict[int, WrittenComment]:
+    """The published comments with these ids, with what their cards show (organisation,
+    agenda item, ``public_attachments``), by id: one query."""
+    comments = list(_page_rows(ids))
+    _unpack_attachments(comments)
+    return {comment.pk: comment for comment in comments}
 
 
 def published_comment_page(filters: CommentFilters, number, per_page: int) -> Page:
     """One page of the public list (``number`` as the request gives it; Paginator.get_page's
-    rules for a missing or wrong one), each comment with ``public_attachments``.
+    rules for a missing or wrong one).
 
-    Two queries: the count and the page; searching, the page's ids with the total, then the
-    page's rows. The dialogues are not joined: the view shares the ones it read for the
-    filters (with their ordinals).
+    Listing, the page holds the comments, each with ``public_attachments``: two queries, the
+    count and the page. Searching, it holds their ids, read with the total in one query;
+    ``page_comments`` reads the rows of those whose card is not built yet. The dialogues are
+    not joined: the view shares the ones it read for the filters (with their ordinals).
     """
     if filters.query.strip():
         try:
@@ -260,9 +265,12 @@ def published_comment_page(filters: CommentFilters, number, per_page: int) -> Pa
         except (TypeError, ValueError):
             wanted = 1
         object_list = _RankedMatches(_matching(filters), offset=(wanted - 1) * per_page, size=per_page)
-    else:
-        object_list = _page_rows(comments=_matching(filters).defer("search_vector"))
-    page = Paginator(object_list, per_page).get_page(number)
+        page = Paginator(object_list, per_page).get_page(number)
+        page.object_list = list(page.object_list)
+        return page
+    page = Paginator(_page_rows(comments=_matching(filters).defer("search_vector")), per_page).get_page(
+        number
+    )
     page.object_list = list(page.object_list)
     _unpack_attachments(page.object_list)
     return page

@@ -6,6 +6,9 @@ anything else, and the only markup added is ours (paragraphs, line breaks, links
 
 import html
 import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 
 from django import template
 from django.template.defaultfilters import filesizeformat
@@ -241,15 +244,62 @@ class _Cards:
         )
 
 
-@register.simple_tag
-def comment_cards(comments) -> SafeString:
+def comment_cards(comments) -> list[str]:
     """The cards of the public list, each in its ``<li class="card">``.
 
     Built in Python rather than in a template, all of a page at once: the list shows 25 of
     these, and the template engine spent most of the page's time on them. Every value is
-    escaped (django.utils.html.escape) where it goes in.
+    escaped where it goes in.
     """
     cards = _Cards()
-    return mark_safe(  # noqa: S308 - every value escaped in _Cards.card
-        "\n".join(f'<li class="card">{cards.card(comment)}</li>' for comment in comments)
-    )
+    return [f'<li class="card">{cards.card(comment)}</li>' for comment in comments]
+
+
+class _CardCache:
+    """Cards already built by this process, by the version of the public pages (with the
+    language and time zone they are shown in): a search shows, in another order, cards
+    that earlier searches showed. A new version leaves the old cards unasked; the least
+    recently shown go first once the cache is full."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._cards: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            card = self._cards.get(key)
+            if card is not None:
+                self._cards.move_to_end(key)
+            return card
+
+    def put(self, key, card: str) -> None:
+        with self._lock:
+            self._cards[key] = card
+            self._cards.move_to_end(key)
+            while len(self._cards) > self.size:
+                self._cards.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cards.clear()
+
+
+CARD_CACHE = _CardCache(4096)
+
+
+def cards_html(ids: list[int], version: str | None, read: Callable[[list[int]], dict]) -> SafeString:
+    """The cards of the comments ``ids``, in that order: those built for this version before
+    from memory, the others from ``read(missing ids)`` (comments by id). Without a version
+    (inside a transaction) nothing is kept."""
+    context = (version, get_language(), timezone.get_current_timezone_name())
+    cards = {} if version is None else {pk: CARD_CACHE.get((*context, pk)) for pk in ids}
+    missing = [pk for pk in ids if cards.get(pk) is None]
+    if missing:
+        comments = read(missing)
+        built = comment_cards(comments[pk] for pk in missing if pk in comments)
+        for pk, card in zip([pk for pk in missing if pk in comments], built, strict=True):
+            cards[pk] = card
+            if version is not None:
+                CARD_CACHE.put((*context, pk), card)
+    return mark_safe("\n".join(cards[pk] for pk in ids if cards.get(pk)))  # noqa: S308 - built escaped

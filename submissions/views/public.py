@@ -37,8 +37,8 @@ from ..feeds import DialogueCommentsFeed, LatestCommentsFeed
 from ..models import Language, WrittenComment
 from ..permissions import get_attachment_for_user, get_published_comment
 from ..public_version import public_version
-from ..selectors import CommentFilters, published_comment_page, published_comments
-from ..templatetags.comments import dialogue_label, organisation_country, organisation_label
+from ..selectors import CommentFilters, page_comments, published_comment_page, published_comments
+from ..templatetags.comments import cards_html, dialogue_label, organisation_country, organisation_label
 
 PER_PAGE = 25
 
@@ -309,7 +309,21 @@ def _list_content(request, options: FilterOptions, version: str | None) -> dict:
         page = Paginator([], PER_PAGE).get_page(None)
     else:
         page = published_comment_page(filters, request.GET.get("page"), PER_PAGE)
-    _share_dialogues(page.object_list, options)
+    if filters is not None and filters.query:  # the page holds ids: rows only for cards not built yet
+        ids = page.object_list
+
+        def read(missing: list[int]) -> dict:
+            comments = page_comments(missing)
+            _share_dialogues(comments.values(), options)
+            return comments
+    else:
+        ids = [comment.pk for comment in page.object_list]
+        by_pk = {comment.pk: comment for comment in page.object_list}
+        _share_dialogues(page.object_list, options)
+
+        def read(missing: list[int]) -> dict:
+            return by_pk
+
     chosen_dialogue = form.cleaned_data.get("dialogue") if form.is_bound and not form.errors else None
     content = render_to_string(
         "submissions/public/includes/comment_list_content.html",
@@ -317,6 +331,7 @@ def _list_content(request, options: FilterOptions, version: str | None) -> dict:
             "form": form,
             "filter_selects": _filter_selects(form, version),
             "page": page,
+            "cards": cards_html(ids, version, read),
             "searching": bool(filters and filters.query),
         },
         request=request,
