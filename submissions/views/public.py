@@ -8,6 +8,7 @@ Every comment shown here comes through ``selectors.published_comments`` or
 
 import csv
 import datetime
+import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -243,6 +244,21 @@ class CommentFilterForm(forms.Form):
         )
 
 
+class _SearchBox(forms.Form):
+    """The filter form's search box alone, for a request that asks for words only."""
+
+    bound_field_class = _BoundField
+    q = CommentFilterForm.base_fields["q"]
+
+    def filters(self) -> CommentFilters | None:
+        """As CommentFilterForm.filters with every select at "All …"."""
+        if not self.is_bound:
+            return CommentFilters()
+        if not self.is_valid():
+            return None
+        return CommentFilters(query=self.cleaned_data["q"].strip())
+
+
 def _filtered(request) -> tuple[CommentFilterForm, FilterOptions, QuerySet[WrittenComment]]:
     options = FilterOptions.for_version(public_version())
     form = CommentFilterForm(request.GET or None, options=options)
@@ -274,27 +290,28 @@ def comment_list(request):
     query = request.GET.urlencode()
     cached = None if searching else _cache_get(version, "list", query)
     if cached is None:
-        cached = _list_content(request, FilterOptions.for_version(version), version)
+        cached = _list_content(request, version)
         if not searching:
             _cache_set(version, "list", query, cached)
     return render(request, "submissions/public/comment_list.html", cached)
 
 
-def _filter_selects(form: CommentFilterForm, version: str | None) -> SafeString:
+def _filter_selects(form: forms.Form, full_form, version: str | None) -> SafeString:
     """The filter form's selects with their labels (all its fields but the search box). They
     are the same for everyone who chose the same values: cached with the version, unless a
-    value was refused (then each shows its error)."""
+    value was refused (then each shows its error). ``full_form()`` gives the whole form,
+    built only when they are rendered."""
 
     def rows() -> SafeString:
+        fields = (field for field in full_form() if field.name != "q")
         return mark_safe(  # noqa: S308 - labels and selects escape what they show
-            "\n".join(
-                f"<p>{field.label_tag()} {field}{field.errors}</p>" for field in form if field.name != "q"
-            )
+            "\n".join(f"<p>{field.label_tag()} {field}{field.errors}</p>" for field in fields)
         )
 
     if form.errors:
         return rows()
-    chosen = "&".join(f"{name}={form.data.get(name, '')}" for name in form.fields if name != "q")
+    names = [name for name in CommentFilterForm.base_fields if name != "q"]
+    chosen = "&".join(f"{name}={form.data.get(name, '')}" for name in names)
     cached = _cache_get(version, "selects", chosen)
     if cached is None:
         cached = rows()
@@ -302,8 +319,20 @@ def _filter_selects(form: CommentFilterForm, version: str | None) -> SafeString:
     return cached
 
 
-def _list_content(request, options: FilterOptions, version: str | None) -> dict:
-    form = CommentFilterForm(request.GET or None, options=options)
+def _list_content(request, version: str | None) -> dict:
+    data = request.GET or None
+    options = functools.cache(lambda: FilterOptions.for_version(version))
+    if set(request.GET) <= {"q", "page"}:
+        # Words only (or nothing): every select shows "All …", from the cache; neither the
+        # filter choices nor the form of eight fields are needed unless something is missing.
+        form = _SearchBox(data)
+    else:
+        form = CommentFilterForm(data, options=options())
+
+    @functools.cache
+    def full_form() -> CommentFilterForm:
+        return form if isinstance(form, CommentFilterForm) else CommentFilterForm(data, options=options())
+
     filters = form.filters()
     if filters is None:  # a value not offered: nothing matches
         page = Paginator([], PER_PAGE).get_page(None)
@@ -314,12 +343,12 @@ def _list_content(request, options: FilterOptions, version: str | None) -> dict:
 
         def read(missing: list[int]) -> dict:
             comments = page_comments(missing)
-            _share_dialogues(comments.values(), options)
+            _share_dialogues(comments.values(), options())
             return comments
     else:
         ids = [comment.pk for comment in page.object_list]
         by_pk = {comment.pk: comment for comment in page.object_list}
-        _share_dialogues(page.object_list, options)
+        _share_dialogues(page.object_list, options())
 
         def read(missing: list[int]) -> dict:
             return by_pk
@@ -329,7 +358,7 @@ def _list_content(request, options: FilterOptions, version: str | None) -> dict:
         "submissions/public/includes/comment_list_content.html",
         {
             "form": form,
-            "filter_selects": _filter_selects(form, version),
+            "filter_selects": _filter_selects(form, full_form, version),
             "page": page,
             "cards": cards_html(ids, version, read),
             "searching": bool(filters and filters.query),

@@ -121,12 +121,13 @@ def test_unpublish_shows_even_when_the_cache_was_unreachable_at_that_moment(clie
 def test_organisation_rename_shows_at_once_on_cached_pages_and_filters(client, two):
     kept, _gone = two
     detail = reverse("submissions:detail", args=[kept.pk])
-    for url in (LIST, detail, FEED):
-        assert "Ballistics Watch" in text(client, url)
+    pages = [(LIST, {}), (LIST, {"q": "firearms"}), (detail, {}), (FEED, {})]
+    for url, data in pages:
+        assert "Ballistics Watch" in text(client, url, data)
     # An update() sends no signal; the database still notices.
     Organisation.objects.filter(pk=kept.organisation_id).update(name="Arms Data Collective")
-    for url in (LIST, detail, FEED):
-        page = text(client, url)
+    for url, data in pages:
+        page = text(client, url, data)
         assert "Arms Data Collective" in page
         assert "Ballistics Watch" not in page
 
@@ -211,5 +212,6 @@ def test_list_and_search_run_a_fixed_number_of_queries_cold_and_warm(
         cache.clear()
         with django_assert_max_num_queries(6):
             text(client, LIST, data)
-    with django_assert_max_num_queries(3):  # the filters cached; a search reads its page
-        text(client, LIST, {"q": "brokering"})
+    # The filters and the cards cached: a new search reads only the version and its page's ids.
+    with django_assert_max_num_queries(2):
+        assert "Withdrawn view on firearms" in text(client, LIST, {"q": "brokering"})
