@@ -144,62 +144,55 @@ def _sqlite_trigger(table: str, event: str, condition: str | None) -> str:
 # --- Installing ---------------------------------------------------------------------------
 
 
-def install(schema_editor) -> None:
-    """Create the token's table (once) and every missing trigger. Safe to run again: the
-    ``post_migrate`` handler does after every migration, because SQLite drops a table's
-    triggers when a migration rebuilds the table."""
-    db = schema_editor.connection
+def install(db) -> None:
+    """Create the token's table (once) and every missing trigger, on connection ``db``, and
+    start a new version. Safe to run again: the ``post_migrate`` handler does after every
+    migration, because SQLite drops a table's triggers when a migration rebuilds the table;
+    and a new version after a migration covers what a deployment changed."""
     existing_tables = set(db.introspection.table_names())
     if not set(_TABLES) <= existing_tables:
         return
-    if TABLE not in existing_tables:
-        schema_editor.execute(
-            f"CREATE TABLE {TABLE} (id integer PRIMARY KEY CHECK (id = 1), token varchar(32) NOT NULL)"
+    with db.cursor() as cursor:
+        if TABLE not in existing_tables:
+            cursor.execute(
+                f"CREATE TABLE {TABLE} (id integer PRIMARY KEY CHECK (id = 1), token varchar(32) NOT NULL)"
+            )
+        cursor.execute(
+            f"INSERT INTO {TABLE} (id, token) SELECT 1, '{'0' * 32}' WHERE NOT EXISTS (SELECT 1 FROM {TABLE})"
         )
-    schema_editor.execute(
-        f"INSERT INTO {TABLE} (id, token) SELECT 1, '{'0' * 32}' WHERE NOT EXISTS (SELECT 1 FROM {TABLE})"
-    )
-    if db.vendor == "postgresql":
-        schema_editor.execute(_PG_FUNCTIONS)
-        with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            cursor.execute(_PG_FUNCTIONS)
             cursor.execute(
                 "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE %s", [f"{_PREFIX}%"]
             )
             present = {row[0] for row in cursor.fetchall()}
-        for table, event, condition in _WATCHED:
-            if _name(table, event) not in present:
-                schema_editor.execute(_pg_trigger(table, event, condition))
-        for table in _TABLES:
-            if _name(table, "truncate") not in present:
-                schema_editor.execute(_pg_truncate_trigger(table))
-    elif db.vendor == "sqlite":
-        for table, event, condition in _WATCHED:
-            schema_editor.execute(_sqlite_trigger(table, event, condition))
-    _bump(schema_editor)
+            for table, event, condition in _WATCHED:
+                if _name(table, event) not in present:
+                    cursor.execute(_pg_trigger(table, event, condition))
+            for table in _TABLES:
+                if _name(table, "truncate") not in present:
+                    cursor.execute(_pg_truncate_trigger(table))
+            cursor.execute(f"UPDATE {TABLE} SET token = md5(random()::text || clock_timestamp()::text)")
+        elif db.vendor == "sqlite":
+            for table, event, condition in _WATCHED:
+                cursor.execute(_sqlite_trigger(table, event, condition))
+            cursor.execute(f"UPDATE {TABLE} SET token = lower(hex(randomblob(16)))")
 
 
-def _bump(schema_editor) -> None:
-    # A migration may change what the pages show (a column, a default): start a new version.
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"UPDATE {TABLE} SET token = md5(random()::text || clock_timestamp()::text)")
-    else:
-        schema_editor.execute(f"UPDATE {TABLE} SET token = lower(hex(randomblob(16)))")
-
-
-def uninstall(schema_editor) -> None:
-    db = schema_editor.connection
-    for table, event, _condition in _WATCHED:
+def uninstall(db) -> None:
+    with db.cursor() as cursor:
+        for table, event, _condition in _WATCHED:
+            if db.vendor == "postgresql":
+                cursor.execute(f"DROP TRIGGER IF EXISTS {_name(table, event)} ON {table}")
+            else:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {_name(table, event)}")
         if db.vendor == "postgresql":
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {_name(table, event)} ON {table}")
-        else:
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {_name(table, event)}")
-    if db.vendor == "postgresql":
-        for table in _TABLES:
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {_name(table, 'truncate')} ON {table}")
-        schema_editor.execute("DROP FUNCTION IF EXISTS submissions_public_version_bump_attachment()")
-        schema_editor.execute("DROP FUNCTION IF EXISTS submissions_public_version_bump()")
-        schema_editor.execute("DROP FUNCTION IF EXISTS submissions_public_version_touch()")
-    schema_editor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+            for table in _TABLES:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {_name(table, 'truncate')} ON {table}")
+            cursor.execute("DROP FUNCTION IF EXISTS submissions_public_version_bump_attachment()")
+            cursor.execute("DROP FUNCTION IF EXISTS submissions_public_version_bump()")
+            cursor.execute("DROP FUNCTION IF EXISTS submissions_public_version_touch()")
+        cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
 
 
 def reinstall_after_migrate(sender, using="default", **kwargs) -> None:
@@ -207,10 +200,8 @@ def reinstall_after_migrate(sender, using="default", **kwargs) -> None:
     from django.db import connections
 
     db = connections[using]
-    if TABLE not in db.introspection.table_names():
-        return  # not migrated this far (or migrated back)
-    with db.schema_editor() as schema_editor:
-        install(schema_editor)
+    if TABLE in db.introspection.table_names():  # else not migrated this far, or migrated back
+        install(db)
 
 
 # --- Reading ------------------------------------------------------------------------------

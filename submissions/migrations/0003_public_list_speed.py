@@ -1,5 +1,7 @@
-"""The public comment pages' speed: the version token and its triggers, and a GIN index of
-the title's words (the weight-A part of the search vector) for search's title matches."""
+"""The public comment pages' speed: the version token and its triggers (installed by
+submissions.public_version, which the post_migrate handler also runs after every migration),
+and a GIN index of the title's words (the weight-A part of the search vector) for search's
+title matches."""
 
 from django.db import migrations
 
@@ -7,7 +9,7 @@ from django.db import migrations
 def forwards(apps, schema_editor):
     from submissions import public_version
 
-    public_version.install(schema_editor)
+    public_version.install(schema_editor.connection)
     if schema_editor.connection.vendor == "postgresql":
         # Partial, like the search: only published comments are ever searched.
         schema_editor.execute(
@@ -21,7 +23,7 @@ def backwards(apps, schema_editor):
 
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP INDEX IF EXISTS comment_title_search_gin")
-    public_version.uninstall(schema_editor)
+    public_version.uninstall(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

@@ -1,9 +1,17 @@
 """The public side of written comments: the list with its filters and search, a page per
 comment, the Atom feeds, the CSV export of the filtered list, and attachment downloads.
 
-Every comment shown here comes through ``selectors.published_comments`` or
+Every comment shown here comes through ``selectors`` (the published ones only) or
 ``permissions.get_published_comment``; every attachment through
 ``permissions.get_attachment_for_user``.
+
+What is cached, always under the version of what these pages show (``public_version``, one
+query per request, changed by the database with every change to it): the filter choices, the
+main content of a list page and of a comment's page (not a search's: searches are too many,
+and cheap by themselves), the filter selects, and each comment's card (in the process). The
+frame around the content (base.html: who is signed in, messages, the CSRF token of the
+language form) is rendered for each request, so one cached content serves everyone. The
+feeds are not cached: they cost one query.
 """
 
 import csv
@@ -77,7 +85,7 @@ def _cache_set(version: str | None, kind: str, detail: str, value) -> None:
 
 @dataclass(frozen=True)
 class FilterOptions:
-    """What the filter selects offer, read once per request (a fixed number of queries)."""
+    """What the filter selects offer: three queries, once per version and language."""
 
     dialogues: list[Dialogue]
     agenda_items: list[AgendaItem]
