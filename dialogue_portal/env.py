@@ -121,7 +121,10 @@ def read_database(name: str, default: str) -> dict:
         raise _refuse(name, value, f"a database URL ({exc})") from exc
     if config["ENGINE"] == "django.db.backends.postgresql" and not config.get("NAME"):
         raise _refuse(name, value, "a PostgreSQL URL naming the database")
-    config.setdefault("CONN_MAX_AGE", 0)
+    # Each web worker keeps its connection for a minute (``?conn_max_age=`` in the URL sets
+    # another): opening one per request cost a PostgreSQL backend's start and a cold
+    # catalog cache on every page, more than the public list itself takes once cached.
+    config.setdefault("CONN_MAX_AGE", 60)
     config["CONN_HEALTH_CHECKS"] = True
     return config
 

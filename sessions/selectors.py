@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     Func,
     IntegerField,
@@ -43,6 +44,25 @@ def with_ordinals(queryset: QuerySet[Dialogue]) -> QuerySet[Dialogue]:
             output_field=IntegerField(),
         )
     )
+
+
+def public_dialogues_numbered() -> list[Dialogue]:
+    """Every public dialogue with its working group and ``ordinal``, newest first: one query,
+    numbered here rather than by a subquery per dialogue (the same numbers as with_ordinals,
+    which count every non-cancelled dialogue, public or not)."""
+    dialogues = list(
+        Dialogue.objects.select_related("session__working_group")
+        .annotate(is_public=Exists(Dialogue.objects.public().filter(pk=OuterRef("pk"))))
+        .order_by("date", "start_time", "id")
+    )
+    count = 0
+    for dialogue in dialogues:
+        if dialogue.state == Dialogue.State.CANCELLED:
+            dialogue.ordinal = None
+        else:
+            count += 1
+            dialogue.ordinal = count
+    return [dialogue for dialogue in reversed(dialogues) if dialogue.is_public]
 
 
 def dialogue_ordinal(dialogue: Dialogue) -> int | None:

@@ -4,14 +4,19 @@ A comment's body is plain text typed by anyone with an account: it is escaped be
 anything else, and the only markup added is ours (paragraphs, line breaks, links).
 """
 
+import html
 import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 
 from django import template
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.formats import date_format
-from django.utils.html import Urlizer, format_html, format_html_join
+from django.utils.html import Urlizer, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as gettext_now
@@ -123,14 +128,19 @@ _CHOICE_LABELS = {
 _TRANSLATED: dict[tuple[str, str], dict[str, str]] = {}
 
 
-@register.filter
-def choice_label(value: str, kind: str) -> str:
-    """``{{ comment.language|choice_label:"language" }}``: the label of a stored choice."""
-    key = (kind, get_language())
+def choice_label_map(kind: str, language: str) -> dict[str, str]:
+    """The labels of one kind of choice in one language, translated once."""
+    key = (kind, language)
     labels = _TRANSLATED.get(key)
     if labels is None:
         labels = _TRANSLATED[key] = {code: str(label) for code, label in _CHOICE_LABELS[kind].items()}
-    return labels.get(value, value)
+    return labels
+
+
+@register.filter
+def choice_label(value: str, kind: str) -> str:
+    """``{{ comment.language|choice_label:"language" }}``: the label of a stored choice."""
+    return choice_label_map(kind, get_language()).get(value, value)
 
 
 def _dialogue_link(dialogue) -> SafeString:
@@ -149,64 +159,147 @@ def _dialogue_link(dialogue) -> SafeString:
     return link[1]
 
 
-def _lang(language: str) -> SafeString:
-    """The ``lang`` attribute for text in a comment's language ("other" has no code)."""
-    return format_html(' lang="{}"', language) if language != "other" else mark_safe("")  # noqa: S308
+def _attachments(comment):
+    # Read with the page as plain rows (selectors.published_comment_page), else the relation.
+    rows = getattr(comment, "public_attachments", None)
+    return comment.attachments.all() if rows is None else rows
 
 
-@register.simple_tag
-def comment_card(comment) -> SafeString:
-    """One comment of the public list: title, who, where, excerpt, attachments.
+def _escape(value) -> str:
+    # What django.utils.html.escape does, without its lazy-string wrapper: the cards escape
+    # a dozen values each, 25 cards a page.
+    return html.escape(str(value))
 
-    Built in Python rather than in a template: the list page shows 25 of these, and the
-    template engine spent most of the page's time on them. Every value goes through
-    format_html, which escapes it.
+
+class _Cards:
+    """What the cards of one page share, worked out once for the page: the language's labels,
+    each organisation's line, each dialogue's link, the months' names, the links' patterns."""
+
+    def __init__(self):
+        language = get_language()
+        self.labels = {kind: choice_label_map(kind, language) for kind in _CHOICE_LABELS}
+        self.months = {number: str(name) for number, name in MONTHS.items()}
+        self.zone = timezone.get_current_timezone()
+        self.who: dict = {}
+        self.dialogues: dict = {}
+        self.agenda_item = _escape(gettext_now("Agenda item"))
+        # reverse() once each: a pk goes where this one is.
+        self.comment_url = reverse("submissions:detail", args=[987654321]).split("987654321")
+        self.attachment_url = reverse("submissions:attachment", args=[987654321]).split("987654321")
+
+    def label(self, kind: str, value: str) -> str:
+        return self.labels[kind].get(value, value)
+
+    def who_html(self, comment) -> str:
+        organisation = comment.organisation
+        key = (organisation.pk, comment.published_anonymously)
+        line = self.who.get(key)
+        if line is None:
+            parts = [organisation_label(comment), self.label("category", organisation.category)]
+            if not comment.published_anonymously:
+                parts.append(organisation_country(comment))
+            line = self.who[key] = " · ".join(_escape(part) for part in parts)
+        return line
+
+    def dialogue_link(self, dialogue) -> str:
+        link = self.dialogues.get(dialogue.pk)
+        if link is None:
+            link = self.dialogues[dialogue.pk] = str(_dialogue_link(dialogue))
+        return link
+
+    def attachment(self, attachment) -> str:
+        url = f"{self.attachment_url[0]}{attachment.pk}{self.attachment_url[1]}"
+        size = _escape(filesizeformat(attachment.size))
+        return (
+            f'<li><a href="{url}" type="{_escape(attachment.content_type)}" download>'
+            f"{_escape(attachment.original_name)}</a>"
+            f' <span class="meta">({_escape(attachment.kind.upper())}, {size})</span></li>'
+        )
+
+    def card(self, comment) -> str:
+        """One comment: title, who, where, excerpt, attachments; every value escaped here."""
+        where = [self.dialogue_link(comment.dialogue)]
+        item = comment.agenda_item
+        if item is not None:
+            where.append(f"{self.agenda_item} {_escape(item)}")
+        cluster = comment.cluster or (item.cluster if item is not None else "")
+        if cluster:
+            where.append(_escape(self.label("cluster", cluster)))
+        where.append(_escape(self.label("language", comment.language)))
+        published = comment.published_at.astimezone(self.zone)
+        # date_format(published, "j F Y"), spelled out: it looks the format up on every call.
+        day = f"{published.day} {self.months[published.month]} {published.year:04d}"
+        lang = f' lang="{_escape(comment.language)}"' if comment.language != "other" else ""
+        attachments = "\n".join(self.attachment(attachment) for attachment in _attachments(comment))
+        url = f"{self.comment_url[0]}{comment.pk}{self.comment_url[1]}"
+        return (
+            f'<article aria-labelledby="comment-{comment.pk}">\n'
+            f'<h2 id="comment-{comment.pk}"{lang}><a href="{url}">{_escape(comment.title)}</a></h2>\n'
+            f'<p class="meta">{self.who_html(comment)} · '
+            f'<time datetime="{published.isoformat()}">{_escape(day)}</time></p>\n'
+            f'<p class="meta">{" · ".join(where)}</p>\n'
+            f'<p class="excerpt"{lang}>{_escape(excerpt(comment.body))}</p>\n'
+            + (f'<ul class="plain attachments">\n{attachments}\n</ul>\n' if attachments else "")
+            + "</article>"
+        )
+
+
+def comment_cards(comments) -> list[str]:
+    """The cards of the public list, each in its ``<li class="card">``.
+
+    Built in Python rather than in a template, all of a page at once: the list shows 25 of
+    these, and the template engine spent most of the page's time on them. Every value is
+    escaped where it goes in.
     """
-    detail_url = reverse("submissions:detail", args=[comment.pk])
-    published = timezone.localtime(comment.published_at)
-    who = [organisation_label(comment), choice_label(comment.organisation.category, "category")]
-    if not comment.published_anonymously:
-        who.append(organisation_country(comment))
-    where = [_dialogue_link(comment.dialogue)]
-    item = comment.agenda_item
-    if item is not None:
-        where.append(format_html("{} {}", gettext_now("Agenda item"), item))
-    cluster = comment.cluster or (item.cluster if item is not None else "")
-    if cluster:
-        where.append(choice_label(cluster, "cluster"))
-    where.append(choice_label(comment.language, "language"))
-    attachments = format_html_join(
-        "\n",
-        '<li><a href="{}" type="{}" download>{}</a> <span class="meta">({}, {})</span></li>',
-        (
-            (
-                reverse("submissions:attachment", args=[attachment.pk]),
-                attachment.content_type,
-                attachment.original_name,
-                attachment.kind.upper(),
-                filesizeformat(attachment.size),
-            )
-            for attachment in comment.attachments.all()
-        ),
-    )
-    return format_html(
-        '<article aria-labelledby="comment-{pk}">\n'
-        '<h2 id="comment-{pk}"{lang}><a href="{url}">{title}</a></h2>\n'
-        '<p class="meta">{who} · <time datetime="{iso}">{day}</time></p>\n'
-        '<p class="meta">{where}</p>\n'
-        '<p class="excerpt"{lang}>{excerpt}</p>\n'
-        "{attachments}"
-        "</article>",
-        pk=comment.pk,
-        lang=_lang(comment.language),
-        url=detail_url,
-        title=comment.title,
-        who=format_html_join(" · ", "{}", ((part,) for part in who)),
-        iso=published.isoformat(),
-        day=date_format(published, "j F Y"),
-        where=format_html_join(" · ", "{}", ((part,) for part in where)),
-        excerpt=excerpt(comment.body),
-        attachments=format_html('<ul class="plain attachments">\n{}\n</ul>\n', attachments)
-        if attachments
-        else "",
-    )
+    cards = _Cards()
+    return [f'<li class="card">{cards.card(comment)}</li>' for comment in comments]
+
+
+class _CardCache:
+    """Cards already built by this process, by the version of the public pages (with the
+    language and time zone they are shown in): a search shows, in another order, cards
+    that earlier searches showed. A new version leaves the old cards unasked; the least
+    recently shown go first once the cache is full."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._cards: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            card = self._cards.get(key)
+            if card is not None:
+                self._cards.move_to_end(key)
+            return card
+
+    def put(self, key, card: str) -> None:
+        with self._lock:
+            self._cards[key] = card
+            self._cards.move_to_end(key)
+            while len(self._cards) > self.size:
+                self._cards.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cards.clear()
+
+
+CARD_CACHE = _CardCache(4096)
+
+
+def cards_html(ids: list[int], version: str | None, read: Callable[[list[int]], dict]) -> SafeString:
+    """The cards of the comments ``ids``, in that order: those built for this version before
+    from memory, the others from ``read(missing ids)`` (comments by id). Without a version
+    (inside a transaction) nothing is kept."""
+    context = (version, get_language(), timezone.get_current_timezone_name())
+    cards = {} if version is None else {pk: CARD_CACHE.get((*context, pk)) for pk in ids}
+    missing = [pk for pk in ids if cards.get(pk) is None]
+    if missing:
+        comments = read(missing)
+        built = comment_cards(comments[pk] for pk in missing if pk in comments)
+        for pk, card in zip([pk for pk in missing if pk in comments], built, strict=True):
+            cards[pk] = card
+            if version is not None:
+                CARD_CACHE.put((*context, pk), card)
+    return mark_safe("\n".join(cards[pk] for pk in ids if cards.get(pk)))  # noqa: S308 - built escaped

@@ -1,38 +1,54 @@
 """The public side of written comments: the list with its filters and search, a page per
 comment, the Atom feeds, the CSV export of the filtered list, and attachment downloads.
 
-Every comment shown here comes through ``selectors.published_comments`` or
+Every comment shown here comes through ``selectors`` (the published ones only) or
 ``permissions.get_published_comment``; every attachment through
 ``permissions.get_attachment_for_user``.
+
+What is cached, always under the version of what these pages show (``public_version``, one
+query per request, changed by the database with every change to it): the filter choices, the
+main content of a list page and of a comment's page (not a search's: searches are too many,
+and cheap by themselves), the filter selects, and each comment's card (in the process). The
+frame around the content (base.html: who is signed in, messages, the CSRF token of the
+language form) is rendered for each request, so one cached content serves everyone. The
+feeds are not cached: they cost one query.
 """
 
 import csv
 import datetime
+import functools
+import hashlib
 from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, QuerySet
+from django.forms.boundfield import BoundField
 from django.forms.utils import flatatt
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from dialogue_portal.forms import PortalForm
 from sessions.models import AgendaItem, Cluster, Dialogue, WorkingGroup
-from sessions.selectors import dialogue_ordinal, with_ordinals
+from sessions.selectors import dialogue_ordinal, public_dialogues_numbered
 from stakeholders.models import Category, Organisation
 
 from ..feeds import DialogueCommentsFeed, LatestCommentsFeed
 from ..models import Language, WrittenComment
 from ..permissions import get_attachment_for_user, get_published_comment
-from ..selectors import CommentFilters, published_comments
-from ..templatetags.comments import dialogue_label, organisation_country, organisation_label
+from ..public_version import public_version
+from ..selectors import CommentFilters, page_comments, published_comment_page, published_comments
+from ..templatetags.comments import cards_html, dialogue_label, organisation_country, organisation_label
 
 PER_PAGE = 25
 
@@ -40,12 +56,37 @@ feed = LatestCommentsFeed()
 dialogue_feed = DialogueCommentsFeed()
 
 
+# --- The cache ----------------------------------------------------------------------------
+
+# Keyed by the version of what these pages show (submissions.public_version), which changes
+# in the same transaction as any change to it: an entry is never invalidated, only no
+# longer asked for. The time only bounds what the cache keeps.
+CACHE_SECONDS = 60 * 60
+
+
+def _key(version: str, kind: str, detail: str = "") -> str:
+    digest = hashlib.sha256(detail.encode()).hexdigest()[:32]
+    return (
+        f"public-comments:{version}:{kind}:{get_language()}:{timezone.get_current_timezone_name()}:{digest}"
+    )
+
+
+def _cache_get(version: str | None, kind: str, detail: str = ""):
+    """The cached value, or None; never anything without a version (inside a transaction)."""
+    return None if version is None else cache.get(_key(version, kind, detail))
+
+
+def _cache_set(version: str | None, kind: str, detail: str, value) -> None:
+    if version is not None:
+        cache.set(_key(version, kind, detail), value, CACHE_SECONDS)
+
+
 # --- Filters ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class FilterOptions:
-    """What the filter selects offer, read once per request (a fixed number of queries)."""
+    """What the filter selects offer: three queries, once per version and language."""
 
     dialogues: list[Dialogue]
     agenda_items: list[AgendaItem]
@@ -56,11 +97,7 @@ class FilterOptions:
         published = WrittenComment.objects.published()
         return cls(
             # Every dialogue, not only those with comments: its page links here with ?dialogue=.
-            dialogues=list(
-                with_ordinals(Dialogue.objects.public())
-                .select_related("session__working_group")
-                .order_by("-date", "-start_time", "-id")
-            ),
+            dialogues=public_dialogues_numbered(),
             # EXISTS: one index probe per agenda item or organisation, however many comments.
             agenda_items=list(
                 AgendaItem.objects.filter(Exists(published.filter(agenda_item=OuterRef("pk")))).order_by(
@@ -76,6 +113,18 @@ class FilterOptions:
             ),
         )
 
+    @classmethod
+    def for_version(cls, version: str | None) -> "FilterOptions":
+        """Read once per version and language (with the dialogues' labels worked out), then
+        from the cache until a comment, organisation or dialogue changes."""
+        options = _cache_get(version, "options")
+        if options is None:
+            options = cls.read()
+            for dialogue in options.dialogues:
+                dialogue_label(dialogue)  # kept on the instance, cached with it
+            _cache_set(version, "options", "", options)
+        return options
+
     @property
     def working_groups(self) -> list[WorkingGroup]:
         """The working groups of the dialogues (read with them): one without a dialogue has no comment."""
@@ -88,31 +137,52 @@ class FilterOptions:
 
 
 class _Select(forms.Select):
-    """A select rendered in Python: Django's renders one template per option, which is most
-    of the list page's time once its filters offer a few dozen choices."""
+    """A select rendered in Python, straight from its choices: Django's builds a dictionary
+    and renders a template per option, which was most of a search page's time once the
+    filters offer a few dozen choices. The same markup, and the same choice selected (the
+    first whose value is the field's)."""
 
     def render(self, name, value, attrs=None, renderer=None) -> str:
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(format_html('<optgroup label="{}">', group_name))
-            for option in options:
-                parts.append(
-                    format_html(
-                        '<option value="{}"{}>{}</option>',
-                        option["value"],
-                        mark_safe(" selected") if option["selected"] else "",  # noqa: S308 - a constant
-                        option["label"],
-                    )
-                )
-            if group_name:
-                parts.append(mark_safe("</optgroup>"))  # noqa: S308 - a constant
-        parts.append(mark_safe("</select>"))  # noqa: S308 - a constant
-        return mark_safe("".join(parts))  # noqa: S308 - every part built by format_html
+        chosen = self.format_value(value)
+        parts = [format_html('<select name="{}"{}>', name, flatatt(self.build_attrs(self.attrs, attrs)))]
+        found = False
+
+        def option(option_value, label) -> str:
+            nonlocal found
+            option_value = "" if option_value is None else str(option_value)
+            selected = not found and option_value in chosen
+            found = found or selected
+            # conditional_escape, as format_html does, without its formatting machinery.
+            return (
+                f'<option value="{conditional_escape(option_value)}"{" selected" if selected else ""}>'
+                f"{conditional_escape(label)}</option>"
+            )
+
+        for option_value, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                parts.append(f'<optgroup label="{conditional_escape(option_value)}">')
+                parts.extend(option(sub_value, sub_label) for sub_value, sub_label in label)
+                parts.append("</optgroup>")
+            else:
+                parts.append(option(option_value, label))
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every value escaped above
 
 
-class CommentFilterForm(forms.Form):
+class _BoundField(BoundField):
+    def label_tag(self, contents=None, attrs=None, label_suffix=None, tag=None):
+        """The plain label in Python; Django renders a template for each."""
+        if contents is not None or attrs or label_suffix is not None or tag:
+            return super().label_tag(contents, attrs, label_suffix, tag)
+        label = self.label
+        if self.form.label_suffix and label and label[-1] not in _(":?.!"):
+            label = f"{label}{self.form.label_suffix}"
+        return format_html('<label for="{}">{}</label>', self.id_for_label, label)
+
+
+class CommentFilterForm(PortalForm):
+    bound_field_class = _BoundField
+
     q = forms.CharField(
         label=gettext_lazy("Search the comments"),
         required=False,
@@ -183,8 +253,23 @@ class CommentFilterForm(forms.Form):
         )
 
 
+class _SearchBox(PortalForm):
+    """The filter form's search box alone, for a request that asks for words only."""
+
+    bound_field_class = _BoundField
+    q = CommentFilterForm.base_fields["q"]
+
+    def filters(self) -> CommentFilters | None:
+        """As CommentFilterForm.filters with every select at "All …"."""
+        if not self.is_bound:
+            return CommentFilters()
+        if not self.is_valid():
+            return None
+        return CommentFilters(query=self.cleaned_data["q"].strip())
+
+
 def _filtered(request) -> tuple[CommentFilterForm, FilterOptions, QuerySet[WrittenComment]]:
-    options = FilterOptions.read()
+    options = FilterOptions.for_version(public_version())
     form = CommentFilterForm(request.GET or None, options=options)
     filters = form.filters()
     comments = WrittenComment.objects.none() if filters is None else published_comments(filters)
@@ -196,37 +281,116 @@ def _share_dialogues(comments, options: FilterOptions) -> None:
     instance per dialogue, so that its label is worked out once."""
     dialogues = options.by_pk()
     for comment in comments:
-        comment.dialogue = dialogues.get(comment.dialogue_id, comment.dialogue)
+        dialogue = dialogues.get(comment.dialogue_id)
+        if dialogue is not None:  # (the page's rows are read without their dialogue)
+            comment.dialogue = dialogue
 
 
 # --- Pages --------------------------------------------------------------------------------
 
 
 def comment_list(request):
-    form, options, comments = _filtered(request)
-    page = Paginator(comments, PER_PAGE).get_page(request.GET.get("page"))
-    _share_dialogues(page.object_list, options)
+    """The list, filtered and searched. Its main content is cached whole unless searching:
+    searches are too many to cache, and are cheap by themselves (selectors._search). The
+    frame around it (base.html: who is signed in, messages, the CSRF token of the language
+    form) is rendered for each request."""
+    version = public_version()
+    searching = bool(request.GET.get("q", "").strip())
+    query = request.GET.urlencode()
+    cached = None if searching else _cache_get(version, "list", query)
+    if cached is None:
+        cached = _list_content(request, version)
+        if not searching:
+            _cache_set(version, "list", query, cached)
+    return render(request, "submissions/public/comment_list.html", cached)
+
+
+def _filter_selects(form: forms.Form, full_form, version: str | None) -> SafeString:
+    """The filter form's selects with their labels (all its fields but the search box). They
+    are the same for everyone who chose the same values: cached with the version, unless a
+    value was refused (then each shows its error). ``full_form()`` gives the whole form,
+    built only when they are rendered."""
+
+    def rows() -> SafeString:
+        fields = (field for field in full_form() if field.name != "q")
+        return mark_safe(  # noqa: S308 - labels and selects escape what they show
+            "\n".join(f"<p>{field.label_tag()} {field}{field.errors}</p>" for field in fields)
+        )
+
+    if form.errors:
+        return rows()
+    names = [name for name in CommentFilterForm.base_fields if name != "q"]
+    chosen = "&".join(f"{name}={form.data.get(name, '')}" for name in names)
+    cached = _cache_get(version, "selects", chosen)
+    if cached is None:
+        cached = rows()
+        _cache_set(version, "selects", chosen, cached)
+    return cached
+
+
+def _list_content(request, version: str | None) -> dict:
+    data = request.GET or None
+    options = functools.cache(lambda: FilterOptions.for_version(version))
+    if set(request.GET) <= {"q", "page"}:
+        # Words only (or nothing): every select shows "All …", from the cache; neither the
+        # filter choices nor the form of eight fields are needed unless something is missing.
+        form = _SearchBox(data)
+    else:
+        form = CommentFilterForm(data, options=options())
+
+    @functools.cache
+    def full_form() -> CommentFilterForm:
+        return form if isinstance(form, CommentFilterForm) else CommentFilterForm(data, options=options())
+
+    filters = form.filters()
+    if filters is None:  # a value not offered: nothing matches
+        page = Paginator([], PER_PAGE).get_page(None)
+    else:
+        page = published_comment_page(filters, request.GET.get("page"), PER_PAGE)
+    if filters is not None and filters.query:  # the page holds ids: rows only for cards not built yet
+        ids = page.object_list
+
+        def read(missing: list[int]) -> dict:
+            comments = page_comments(missing)
+            _share_dialogues(comments.values(), options())
+            return comments
+    else:
+        ids = [comment.pk for comment in page.object_list]
+        by_pk = {comment.pk: comment for comment in page.object_list}
+        _share_dialogues(page.object_list, options())
+
+        def read(missing: list[int]) -> dict:
+            return by_pk
+
     chosen_dialogue = form.cleaned_data.get("dialogue") if form.is_bound and not form.errors else None
-    return render(
-        request,
-        "submissions/public/comment_list.html",
+    content = render_to_string(
+        "submissions/public/includes/comment_list_content.html",
         {
             "form": form,
+            "filter_selects": _filter_selects(form, full_form, version),
             "page": page,
-            "searching": bool(form.is_bound and form.cleaned_data.get("q", "").strip()),
-            "dialogue_pk": chosen_dialogue,
+            "cards": cards_html(ids, version, read),
+            "searching": bool(filters and filters.query),
         },
+        request=request,
     )
+    return {"content": content, "dialogue_pk": chosen_dialogue}
 
 
 def comment_detail(request, pk: int):
-    comment = get_published_comment(pk)
-    comment.dialogue.ordinal = dialogue_ordinal(comment.dialogue)
-    return render(
-        request,
-        "submissions/public/comment_detail.html",
-        {"comment": comment, "attachments": list(comment.attachments.order_by("created_at", "id"))},
-    )
+    version = public_version()
+    cached = _cache_get(version, "detail", str(pk))
+    if cached is None:
+        comment = get_published_comment(pk)  # a 404 is not cached: it is one query
+        comment.dialogue.ordinal = dialogue_ordinal(comment.dialogue)
+        content = render_to_string(
+            "submissions/public/includes/comment_detail_content.html",
+            {"comment": comment, "attachments": list(comment.attachments.order_by("created_at", "id"))},
+            request=request,
+        )
+        cached = {"title": comment.title, "content": content}
+        _cache_set(version, "detail", str(pk), cached)
+    return render(request, "submissions/public/comment_detail.html", cached)
 
 
 # --- CSV export ---------------------------------------------------------------------------

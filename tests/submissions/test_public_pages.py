@@ -563,6 +563,35 @@ def test_search_on_postgres_ranks_a_title_match_before_a_body_match(client, db):
     assert body_only.title in get_page(client, data={"q": "broker"})
 
 
+def test_search_lists_title_matches_first_then_newest_first(client, db):
+    said_often = published(
+        title="Observations on the review",
+        body="Brokering of firearms deserves attention. Brokering, brokering and brokering again.",
+        published_at=hours_ago(5),
+    )
+    said_once = published(title="Short notes", body="A word on brokering.", published_at=hours_ago(1))
+    in_title = published(title="Brokering controls", body="Licences.", published_at=hours_ago(9))
+    page = get_page(client, data={"q": "brokering"})
+    assert "3 written comments (title matches first, then newest first)" in page
+    assert page.index(in_title.title) < page.index(said_once.title) < page.index(said_often.title)
+
+
+def test_search_counts_every_match_and_pages_through_them(client, db):
+    notes = [
+        published(title=f"Note {n:02d}", body="On brokering.", published_at=hours_ago(n)) for n in range(30)
+    ]
+    published(title="Elsewhere", body="On marking.")
+    first = get_page(client, data={"q": "brokering"})
+    assert "30 written comments" in first
+    assert "Page 1 of 2" in first
+    assert first.count('<li class="card">') == 25
+    second = get_page(client, data={"q": "brokering", "page": 2})
+    assert titles_on(second, notes) == {note.title for note in notes[25:]}
+    assert second.count('<li class="card">') == 5
+    beyond = get_page(client, data={"q": "brokering", "page": 99})  # the last page, as for the list
+    assert titles_on(beyond, notes) == {note.title for note in notes[25:]}
+
+
 @postgres_only
 def test_search_on_postgres_reads_each_comment_in_its_language(client, db):
     french = published(
@@ -617,8 +646,10 @@ def _many_published(count: int) -> None:
 
 
 # Filter choices (dialogues with their working groups, agenda items, organisations), the
-# count, the page, its attachments.
-LIST_QUERIES = 6
+# count and the page with its attachments; searching, the page's ids with the count, then its
+# rows. (Inside the test's transaction nothing is cached: test_public_cache.py counts the
+# version's query and the cached pages.)
+LIST_QUERIES = 5
 
 
 @pytest.mark.parametrize("count", [5, 500])
