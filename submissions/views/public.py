@@ -169,13 +169,18 @@ class _Select(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308 - every value escaped above
 
 
+# The endings after which Django adds no label suffix, in Django's own catalog (a variable, so
+# that makemessages does not take the string into ours).
+_LABEL_ENDINGS = ":?.!"
+
+
 class _BoundField(BoundField):
     def label_tag(self, contents=None, attrs=None, label_suffix=None, tag=None):
         """The plain label in Python; Django renders a template for each."""
         if contents is not None or attrs or label_suffix is not None or tag:
             return super().label_tag(contents, attrs, label_suffix, tag)
         label = self.label
-        if self.form.label_suffix and label and label[-1] not in _(":?.!"):
+        if self.form.label_suffix and label and label[-1] not in _(_LABEL_ENDINGS):
             label = f"{label}{self.form.label_suffix}"
         return format_html('<label for="{}">{}</label>', self.id_for_label, label)
 
