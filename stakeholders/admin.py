@@ -30,16 +30,7 @@ class OrganisationAdminForm(PortalModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "acronym",
-            "category",
-            "country",
-            "ecosoc_status",
-            "website",
-            "postal_address",
-            "description",
-        ]
+        fields = services.organisations.DETAILS
 
     def clean(self):
         cleaned = super().clean()

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from dialogue_portal.forms import PortalForm, PortalModelForm
 
 from .models import Organisation, Representative
+from .services.organisations import DETAILS
 
 
 class _ChangedSinceRead:
@@ -22,16 +23,7 @@ class _ChangedSinceRead:
 class OrganisationForm(_ChangedSinceRead, PortalModelForm):
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "acronym",
-            "category",
-            "country",
-            "ecosoc_status",
-            "website",
-            "postal_address",
-            "description",
-        ]
+        fields = DETAILS
         widgets = {
             "postal_address": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 6}),
