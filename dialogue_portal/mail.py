@@ -12,9 +12,11 @@ A portal message is two templates: ``<name>_subject.txt`` (one line) and ``<name
 rendered when the message is queued.
 """
 
+import contextlib
+import contextvars
 import datetime
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -37,6 +39,24 @@ logger = logging.getLogger(__name__)
 # How many messages one delivery sends before it lets go of them and looks again.
 BATCH = 100
 
+_withheld: contextvars.ContextVar[bool] = contextvars.ContextVar("mail_withheld", default=False)
+
+
+@contextlib.contextmanager
+def withheld() -> Iterator[None]:
+    """Send nothing from inside the block: what the secretariat records after the fact
+    (a dialogue already held, its applications and comments) was told to nobody at the
+    time, and must not reach anyone now."""
+    token = _withheld.set(True)
+    try:
+        yield
+    finally:
+        _withheld.reset(token)
+
+
+def is_withheld() -> bool:
+    return _withheld.get()
+
 
 def send_templated(name: str, recipients: Iterable[str], context: dict[str, Any]) -> None:
     """Queue one e-mail per recipient, in the caller's transaction.
@@ -47,6 +67,9 @@ def send_templated(name: str, recipients: Iterable[str], context: dict[str, Any]
     """
     recipients = sorted({address for address in recipients if address})
     if not recipients:
+        return
+    if is_withheld():
+        logger.info("E-mail %s to %d recipients withheld: recorded after the fact", name, len(recipients))
         return
     context = {"site_url": settings.SITE_URL, **context}
     try:

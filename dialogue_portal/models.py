@@ -37,6 +37,20 @@ class AuditEvent(models.Model):
     to_state = models.CharField(_("to"), max_length=40)
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     note = models.TextField(_("note"), blank=True)
+    on_behalf_of = models.CharField(
+        _("on behalf of"),
+        max_length=300,
+        blank=True,
+        help_text=_("The organisation the secretariat acted for (a request or comment received by e-mail)."),
+    )
+    occurred_at = models.DateTimeField(
+        _("happened"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When it really happened, for what was recorded after the fact; empty when it is the time above."
+        ),
+    )
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -8,6 +8,7 @@ goes through :func:`save_in_state`: only the columns it changes, only while the 
 a state that allows the edit.
 """
 
+import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -41,12 +42,16 @@ def transition(
     note: str = "",
     field: str = "state",
     changes: Mapping[str, Any] | None = None,
+    on_behalf_of: str = "",
+    occurred_at: datetime.datetime | None = None,
 ) -> AuditEvent:
     """Move ``instance`` to state ``to``, saving ``changes`` with it.
 
     Side effects: one UPDATE of the instance's row (its state and ``changes``), one
     ``AuditEvent`` row. Raises ``TransitionNotAllowed`` and writes nothing when the
-    move is not in ``next_states`` or the row left its state meanwhile.
+    move is not in ``next_states`` or the row left its state meanwhile. ``on_behalf_of``
+    names the organisation the secretariat acts for; ``occurred_at`` is when the move
+    really happened, when it is recorded after the fact.
     """
     current = getattr(instance, field)
     name = instance._meta.verbose_name
@@ -66,7 +71,15 @@ def transition(
         raise _stale(instance)
     for attr, value in values.items():
         setattr(instance, attr, value)
-    return record(instance, by=by, from_state=current, to_state=to, note=note)
+    return record(
+        instance,
+        by=by,
+        from_state=current,
+        to_state=to,
+        note=note,
+        on_behalf_of=on_behalf_of,
+        occurred_at=occurred_at,
+    )
 
 
 def _touched(instance: models.Model) -> dict[str, Any]:
@@ -114,9 +127,27 @@ def save_in_state(
         setattr(instance, attr, value)
 
 
-def record(instance: models.Model, *, by: Any, from_state: str, to_state: str, note: str = "") -> AuditEvent:
-    """Write one audit row; also used for a lifecycle's first state (from nothing)."""
+def record(
+    instance: models.Model,
+    *,
+    by: Any,
+    from_state: str,
+    to_state: str,
+    note: str = "",
+    on_behalf_of: str = "",
+    occurred_at: datetime.datetime | None = None,
+) -> AuditEvent:
+    """Write one audit row; also used for a lifecycle's first state (from nothing).
+
+    An act of the secretariat for an organisation says so in its note too, so that
+    every reader of the log (the admin's list, an export) sees it.
+    """
+    if on_behalf_of:
+        prefix = _("On behalf of %(organisation)s.") % {"organisation": on_behalf_of}
+        note = f"{prefix} {note}".strip()
     return AuditEvent.objects.create(
+        on_behalf_of=on_behalf_of[:300],
+        occurred_at=occurred_at,
         actor=by if getattr(by, "is_authenticated", False) else None,
         content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
         object_id=str(instance.pk),
