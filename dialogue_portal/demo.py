@@ -1,7 +1,7 @@
 """The demo: every app's demo data loaded in order, the upsert that keeps loading
 idempotent, and the demo's accounts, loaded only with DJANGO_DEMO_ACCOUNTS=1."""
 
-import importlib
+from collections.abc import Callable
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -13,10 +13,22 @@ from django.db import connection, models, transaction
 
 from .roles import SECRETARIAT_GROUP, sync_secretariat_group
 
-# Each app that has demo data keeps it in its own ``demo.py`` ("module" runs its
-# ``load()``, "module:function" another loader); they load in this order because later
-# ones refer to rows of earlier ones: who took part needs both calendar and organisations.
-DEMO_MODULES = ["sessions.demo", "stakeholders.demo", "sessions.demo:load_participation", "submissions.demo"]
+# Each app that has demo data keeps it in its own ``demo.py`` and registers its loaders
+# in ``AppConfig.ready()`` (this package imports no app). They run by their order, as
+# later ones refer to rows of earlier ones: the calendar (10), the organisations (20),
+# who took part, which needs both (30), the comments (40).
+_loaders: list[tuple[int, Callable[[], Any]]] = []
+
+
+def register(loader: Callable[[], Any], *, order: int) -> None:
+    if all(existing is not loader for _order, existing in _loaders):
+        _loaders.append((order, loader))
+        _loaders.sort(key=lambda entry: entry[0])
+
+
+def loaders() -> list[Callable[[], Any]]:
+    return [loader for _order, loader in _loaders]
+
 
 DEMO_PASSWORD = "dialogue-demo-2026"  # noqa: S105 (a demo login, printed by `make run`)
 
@@ -75,9 +87,8 @@ def load_accounts() -> list[tuple[str, str, str]]:
 def load(*, accounts: bool = False) -> list[tuple[str, str, str]]:
     """Load every app's demo data (and the demo accounts when asked); return the logins."""
     logins = load_accounts() if accounts else []
-    for entry in DEMO_MODULES:
-        module, _, function = entry.partition(":")
-        getattr(importlib.import_module(module), function or "load")()
+    for loader in loaders():
+        loader()
     _reset_sequences()
     return logins
 

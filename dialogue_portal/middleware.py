@@ -3,10 +3,8 @@ from django.conf import settings
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from sessions.permissions import user_is_chair
-
 from .cache import cache_is_reachable
-from .roles import can_reach_admin
+from .roles import needs_second_factor
 
 # Every allauth page whose rate limits (or, for the second factor, its record of used
 # codes) live in the cache. Without the cache allauth would answer 429 "too many
@@ -74,8 +72,9 @@ class RequireSecondFactorMiddleware:
             and request.user.is_authenticated
             and not request.path.startswith(self.EXEMPT_PREFIXES)
             # Secretariat users are staff; so is anyone else the admin lets in, whose
-            # permissions may be as wide, in or out of the Secretariat group.
-            and (can_reach_admin(request.user) or user_is_chair(request.user))
+            # permissions may be as wide, in or out of the Secretariat group; and the
+            # dialogues' Chairs (registered by ``sessions``).
+            and needs_second_factor(request.user)
             and not is_mfa_enabled(request.user, ["totp"])
         ):
             return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")

@@ -5,6 +5,7 @@ with the portal's models after every migrate: it may manage everything of the po
 own apps, read (never write) the audit log, and the few account permissions below.
 """
 
+from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -51,6 +52,22 @@ def can_reach_admin(user: AbstractBaseUser | AnonymousUser) -> bool:
     second factor as the secretariat does.
     """
     return bool(user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser))
+
+
+# Roles that need a second factor as staff do, told by the apps that know them (the
+# dialogue's Chairs by ``sessions``): this package imports no app.
+_second_factor_roles: list[Callable[[AbstractBaseUser | AnonymousUser], bool]] = []
+
+
+def register_second_factor_role(check: Callable[[AbstractBaseUser | AnonymousUser], bool]) -> None:
+    """An app's predicate for users who must sign in with a second factor (AppConfig.ready)."""
+    if check not in _second_factor_roles:
+        _second_factor_roles.append(check)
+
+
+def needs_second_factor(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Staff (the secretariat among them), superusers, and every role an app registered."""
+    return can_reach_admin(user) or any(check(user) for check in _second_factor_roles)
 
 
 def secretariat_permissions():

@@ -1,12 +1,19 @@
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
+from . import desk, history
 from .cache import TolerantRedisCache, cache_is_reachable
 from .celery import app as celery_app
+from .roles import is_secretariat, secretariat_required
+
+AUDIT_EVENTS_ON_DESK = 10
 
 
 def _database_ok() -> bool:
@@ -47,3 +54,31 @@ def healthz(request):
         checks["broker"] = "ok" if _broker_ok() else "unreachable"
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+@login_required
+@require_safe
+def landing(request):
+    """Where sign-in leads (``LOGIN_REDIRECT_URL``): the secretariat to its desk, others to
+    the first page an app registered for them (a Chair to their dialogues, a focal point
+    to their organisations), anyone else to the home page."""
+    if is_secretariat(request.user):
+        return redirect("staff_desk")
+    return redirect(desk.landing_viewname(request.user) or "home")
+
+
+@secretariat_required
+@require_safe
+def staff_desk(request):
+    """The secretariat's desk: what waits, by count, each linking to its queue; the
+    panels the apps registered (the next dialogues); the last audit events."""
+    today = timezone.localdate()
+    return render(
+        request,
+        "staff/desk.html",
+        {
+            "waiting": desk.waiting(today=today),
+            "panels": desk.panels(desk.SECRETARIAT, today=today),
+            "audit_events": history.latest(limit=AUDIT_EVENTS_ON_DESK),
+        },
+    )

@@ -269,3 +269,56 @@ def registration_counts(*, dialogue: Dialogue) -> dict[str, int]:
     counts = dict.fromkeys(Registration.State.values, 0)
     counts.update({row["state"]: row["n"] for row in rows})
     return counts
+
+
+# --- What waits ---------------------------------------------------------------------------
+
+
+def dialogues_with_applications_to_decide() -> QuerySet[Dialogue]:
+    """Dialogues not yet held or cancelled with applications awaiting the Extended
+    Bureau's decision, each with ``waiting`` (their number) and ``ordinal``: one query.
+
+    A closed dialogue still counts: the Bureau decides once applications have closed.
+    """
+    return with_ordinals(
+        Dialogue.objects.exclude(state__in=[Dialogue.State.HELD, Dialogue.State.CANCELLED])
+        .annotate(waiting=Count("registrations", filter=Q(registrations__state=Registration.State.APPLIED)))
+        .filter(waiting__gt=0)
+        .select_related("session__working_group")
+        .order_by("date", "start_time", "id")
+    )
+
+
+def dialogues_next(*, today: datetime.date, limit: int = 5) -> list[Dialogue]:
+    """The next dialogues from ``today`` on, with their ordinal: the desk's list."""
+    return list(
+        with_ordinals(
+            Dialogue.objects.upcoming(today)
+            .select_related("session__working_group")
+            .order_by("date", "start_time", "id")
+        )[:limit]
+    )
+
+
+def dialogues_chaired(*, user) -> QuerySet[Dialogue]:
+    """The dialogues ``user`` chairs (through the account that drafts), newest first, with ordinals."""
+    return with_ordinals(
+        Dialogue.objects.filter(Exists(DialogueChair.objects.filter(dialogue=OuterRef("pk"), user=user)))
+        .select_related("session__working_group")
+        .prefetch_related(Prefetch("chairs", queryset=DialogueChair.objects.order_by("order", "id")))
+        .order_by("-date", "-start_time", "-id")
+    )
+
+
+def registrations_of_organisations(*, organisations) -> QuerySet[Registration]:
+    """The applications of ``organisations``, newest dialogue first, each dialogue with its
+    working group and ordinal: two queries whatever their number."""
+    return (
+        Registration.objects.filter(organisation__in=organisations)
+        .prefetch_related(
+            Prefetch(
+                "dialogue", queryset=with_ordinals(Dialogue.objects.select_related("session__working_group"))
+            )
+        )
+        .order_by("-dialogue__date", "-dialogue__start_time", "-id")
+    )

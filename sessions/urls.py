@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import focal, public, staff
+from .views import chair, focal, public, staff
 
 urlpatterns = [
     path("", public.home, name="home"),
@@ -30,6 +30,8 @@ urlpatterns = [
         focal.floor_withdraw,
         name="my_floor_withdraw",
     ),
+    # The Chairs: the dialogues they chair.
+    path("my/dialogues/", chair.my_dialogues, name="my_dialogues"),
     # The secretariat (the speakers' list also for the dialogue's Chairs).
     path("staff/calendar/", staff.calendar, name="staff_calendar"),
     path("staff/dialogues/<int:pk>/", staff.dialogue, name="staff_dialogue"),

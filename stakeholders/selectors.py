@@ -82,3 +82,28 @@ def accreditation_for_review(*, accreditation: Accreditation) -> Organisation:
 
 def accreditation_objections(*, accreditation: Accreditation) -> QuerySet[Objection]:
     return accreditation.objections.select_related("recorded_by").order_by("made_on", "id")
+
+
+# --- What waits -------------------------------------------------------------------------
+
+# How far ahead the secretariat's desk looks for the objection deadlines of circulation lists.
+DEADLINES_AHEAD = datetime.timedelta(days=7)
+
+
+def accreditations_to_review_count() -> int:
+    """Requests the secretariat has to act on: the queue's default view."""
+    return Accreditation.objects.filter(state__in=NEEDING_ACTION).count()
+
+
+def circulation_deadlines_soon_count(*, today: datetime.date) -> int:
+    """Circulation lists whose deadline for objections falls in the next seven days (today
+    included) with requests still circulated: those the silence will admit."""
+    return (
+        CirculationList.objects.filter(
+            deadline__gte=today,
+            deadline__lte=today + DEADLINES_AHEAD,
+            accreditations__state=State.CIRCULATED,
+        )
+        .distinct()
+        .count()
+    )

@@ -274,3 +274,22 @@ def published_comment_page(filters: CommentFilters, number, per_page: int) -> Pa
     page.object_list = list(page.object_list)
     _unpack_attachments(page.object_list)
     return page
+
+
+# --- What waits -------------------------------------------------------------------------
+
+
+def comments_to_moderate_count() -> int:
+    """Submitted comments awaiting the secretariat's decision: the moderation queue's default."""
+    return WrittenComment.objects.filter(state=WrittenComment.State.SUBMITTED).count()
+
+
+def comments_of_organisations(*, organisations) -> QuerySet[WrittenComment]:
+    """The comments of ``organisations`` (drafts included: they are their own), newest
+    first, with their dialogue: one query whatever their number."""
+    return (
+        WrittenComment.objects.filter(organisation__in=organisations)
+        .select_related("dialogue__session__working_group")
+        .defer("body", "search_vector")
+        .order_by("-created_at", "-id")
+    )

@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from dialogue_portal import desk
 from dialogue_portal.forms import add_service_errors as _add_errors
 from dialogue_portal.history import history
 
@@ -151,11 +152,13 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @GET_ONLY
 def my_organisations(request: HttpRequest) -> HttpResponse:
-    organisations = Organisation.objects.for_focal_point(request.user).prefetch_related(
-        Prefetch(
-            "accreditations",
-            queryset=Accreditation.objects.order_by("-submitted_at", "-id"),
-            to_attr="accreditation_list",
+    organisations = list(
+        Organisation.objects.for_focal_point(request.user).prefetch_related(
+            Prefetch(
+                "accreditations",
+                queryset=Accreditation.objects.order_by("-submitted_at", "-id"),
+                to_attr="accreditation_list",
+            )
         )
     )
     join_requests = request.user.join_requests.filter(state=JoinRequest.State.PENDING).select_related(
@@ -164,7 +167,12 @@ def my_organisations(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         _template("mine"),
-        {"organisations": organisations, "join_requests": join_requests},
+        {
+            "organisations": organisations,
+            "join_requests": join_requests,
+            # Each organisation's applications and comments, from the apps that hold them.
+            "panels": desk.panels(desk.ORGANISATIONS, organisations=organisations) if organisations else [],
+        },
     )
 
 

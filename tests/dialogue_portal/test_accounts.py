@@ -39,7 +39,7 @@ def test_signup_requires_email_verification_before_login(client, db, password):
     client.post("/" + confirm)
     response = client.post(reverse("account_login"), {"login": "amina@ngo.example.org", "password": password})
     assert response.status_code == 302
-    assert response["Location"] == reverse("home")
+    assert response["Location"] == reverse("landing")
 
 
 def test_signup_bad_input_is_shown_next_to_field_and_kept(client, db):
@@ -159,7 +159,7 @@ def test_login_failures_behind_proxy_block_only_their_client(client, user, passw
 
     response = _login(client, user.email, password, forwarded_for="203.0.113.6")
     assert response.status_code == 302
-    assert response["Location"] == reverse("home")
+    assert response["Location"] == reverse("landing")
 
 
 def test_login_forwarded_for_trusted_only_from_the_last_proxy(client, user, password, settings):
@@ -220,7 +220,7 @@ def test_login_account_lockout_lapses_after_five_minutes(client, user, password,
     later(5 * 60 + 1)
     response = _login(client, user.email, password, remote_addr="192.0.2.100")
     assert response.status_code == 302
-    assert response["Location"] == reverse("home")
+    assert response["Location"] == reverse("landing")
 
 
 def test_login_account_lockout_ended_by_password_reset(client, user, password):
@@ -251,7 +251,7 @@ def test_admin_clear_sign_in_lockout_lets_account_sign_in_at_once(client, user, 
 
     response = _login(client, user.email, password, remote_addr="192.0.2.100")
     assert response.status_code == 302
-    assert response["Location"] == reverse("home")
+    assert response["Location"] == reverse("landing")
 
 
 def test_admin_clear_sign_in_lockout_also_ends_second_factor_lockout(client, db, password):

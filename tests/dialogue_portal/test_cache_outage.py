@@ -149,7 +149,7 @@ def test_cache_back_sign_in_works_again(client, user, password, own_redis):
     assert client.get("/healthz").json()["cache"] == "ok"
     response = _login(client, user, password)
     assert response.status_code == 302
-    assert response["Location"] == reverse("home")
+    assert response["Location"] == reverse("landing")
     assert client.session["_auth_user_id"] == str(user.pk)
 
 

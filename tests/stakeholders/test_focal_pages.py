@@ -667,8 +667,9 @@ def test_mine_runs_a_fixed_number_of_queries(client, user, size, django_assert_m
         AccreditationFactory(organisation=organisation, state="submitted")
         JoinRequestFactory(user=user)
     client.force_login(user)
-    # Session, user, organisations, their accreditations, the user's join requests.
-    with django_assert_max_num_queries(5):
+    # Session, user, organisations, their accreditations, their applications and the
+    # applications' dialogues, their comments, the user's join requests.
+    with django_assert_max_num_queries(8):
         response = client.get(MINE)
     assert response.content.decode().count('class="card"') == size
 
