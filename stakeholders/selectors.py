@@ -84,6 +84,30 @@ def accreditation_objections(*, accreditation: Accreditation) -> QuerySet[Object
     return accreditation.objections.select_related("recorded_by").order_by("made_on", "id")
 
 
+# --- Who may take part -------------------------------------------------------------------
+
+# What bars an organisation from a dialogue (None: nothing does).
+NOT_ADMITTED = "not_admitted"
+OBJECTED_TO = "objected_to"
+
+
+def participation_bar(*, organisation: Organisation, dialogue=None) -> str | None:
+    """Whether ``organisation`` may take part: apply for ``dialogue``, or send written
+    comments (``dialogue`` None). The one place of the rule: only an organisation admitted
+    as an observer, and, for taking part in a dialogue, none a State party objected to for
+    that dialogue (such an objection blocks that dialogue only, not its written comments).
+
+    Returns ``NOT_ADMITTED``, ``OBJECTED_TO`` or None; each caller words its own refusal.
+    """
+    if not organisation.accreditations.filter(state=State.ADMITTED).exists():
+        return NOT_ADMITTED
+    if dialogue is None:
+        return None
+    if Objection.objects.filter(organisation=organisation, dialogue=dialogue).exists():
+        return OBJECTED_TO
+    return None
+
+
 # --- What waits -------------------------------------------------------------------------
 
 # How far ahead the secretariat's desk looks for the objection deadlines of circulation lists.

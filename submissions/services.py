@@ -17,7 +17,8 @@ from dialogue_portal import locks
 from dialogue_portal.mail import send_templated
 from dialogue_portal.transitions import TransitionNotAllowed, record, save_in_state, transition
 from sessions.models import Dialogue
-from stakeholders.models import Accreditation, Organisation
+from stakeholders import selectors as stakeholder_selectors
+from stakeholders.models import Organisation
 
 from .models import SEARCH_CONFIGURATIONS, Attachment, WrittenComment
 from .validation import check_attachment, check_length
@@ -47,7 +48,7 @@ EDITABLE_FIELDS = (
 def comments_refusal(*, organisation: Organisation, dialogue: Dialogue, now=None) -> str | None:
     """Why ``organisation`` cannot send a comment for ``dialogue`` now, or None."""
     now = now or timezone.now()
-    if not organisation.accreditations.filter(state=Accreditation.State.ADMITTED).exists():
+    if stakeholder_selectors.participation_bar(organisation=organisation):
         return _("Only organisations admitted as observers can send written comments.")
     if now > dialogue.comments_deadline:
         return _("Written comments for this dialogue closed on %(deadline)s.") % {

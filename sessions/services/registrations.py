@@ -14,7 +14,8 @@ from django.utils.translation import ngettext
 
 from dialogue_portal.mail import send_templated
 from dialogue_portal.transitions import record, transition
-from stakeholders.models import Accreditation, Objection, Organisation, Representative
+from stakeholders import selectors as stakeholder_selectors
+from stakeholders.models import Organisation, Representative
 
 from ..models import Dialogue, Registration
 from ._common import lock_dialogue, lock_dialogues
@@ -40,11 +41,12 @@ def _manage_url(organisation: Organisation) -> str:
 def registration_refusal(*, organisation: Organisation, dialogue: Dialogue, now=None) -> str | None:
     """Why ``organisation`` cannot apply for ``dialogue`` now, or None when it can."""
     now = now or timezone.now()
-    if not organisation.accreditations.filter(state=Accreditation.State.ADMITTED).exists():
+    bar = stakeholder_selectors.participation_bar(organisation=organisation, dialogue=dialogue)
+    if bar == stakeholder_selectors.NOT_ADMITTED:
         return _("Only organisations admitted as observers can apply; %(organisation)s is not admitted.") % {
             "organisation": organisation.name
         }
-    if Objection.objects.filter(organisation=organisation, dialogue=dialogue).exists():
+    if bar == stakeholder_selectors.OBJECTED_TO:
         return _("A State party objected to the participation of %(organisation)s in this dialogue.") % {
             "organisation": organisation.name
         }

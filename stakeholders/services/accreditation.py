@@ -20,6 +20,7 @@ from dialogue_portal.mail import send_templated
 from dialogue_portal.transitions import TransitionNotAllowed, record, transition
 
 from ..models import Accreditation, CirculationList, EcosocStatus, Objection, Organisation
+from ..selectors import NOT_ADMITTED, participation_bar
 from ._common import _focal_point_emails, _secretariat_emails, _url
 from .organisations import lock_organisation
 
@@ -350,7 +351,7 @@ def objection_record(
         raise ValidationError(
             _("An objection is to a circulated request, or to an organisation in one dialogue.")
         )
-    if not organisation.accreditations.filter(state=State.ADMITTED).exists():
+    if participation_bar(organisation=organisation) == NOT_ADMITTED:
         raise ValidationError(_("Only an admitted organisation can be objected to for a dialogue."))
     objection = Objection.objects.create(
         state_party=state_party,
