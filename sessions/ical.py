@@ -11,9 +11,9 @@ calendar's name), so a working group stored with one would fail every download.
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.urls import reverse
 from icalendar import Calendar, Event
 
+from dialogue_portal.links import absolute_reverse
 from dialogue_portal.text import clean_text
 
 from .models import Dialogue
@@ -34,7 +34,7 @@ def event(dialogue: Dialogue) -> Event:
     entry.add("dtend", dialogue.ends_at)
     entry.add("summary", clean_text(f"{dialogue_title(dialogue)}: {dialogue.session.working_group}"))
     entry.add("location", clean_text(", ".join(part for part in (dialogue.venue, dialogue.room) if part)))
-    entry.add("url", settings.SITE_URL + reverse("dialogue_detail", args=[dialogue.pk]))
+    entry.add("url", absolute_reverse("dialogue_detail", args=[dialogue.pk]))
     entry.add("status", "CANCELLED" if dialogue.state == Dialogue.State.CANCELLED else "CONFIRMED")
     return entry
 

@@ -84,6 +84,19 @@ def accreditation_objections(*, accreditation: Accreditation) -> QuerySet[Object
     return accreditation.objections.select_related("recorded_by").order_by("made_on", "id")
 
 
+# --- Who hears about an organisation ----------------------------------------------------
+
+
+def focal_point_emails(organisations: Organisation | QuerySet[Organisation]) -> list[str]:
+    """The addresses of the focal points of one organisation, or of every organisation of a
+    queryset: who every e-mail about an organisation's affairs goes to. One query."""
+    if isinstance(organisations, Organisation):
+        rows = FocalPoint.objects.filter(organisation=organisations)
+    else:
+        rows = FocalPoint.objects.filter(organisation__in=organisations)
+    return list(rows.values_list("user__email", flat=True))
+
+
 # --- Who may take part -------------------------------------------------------------------
 
 # What bars an organisation from a dialogue (None: nothing does).

@@ -10,13 +10,13 @@ one such title would make the feed fail for everyone. Every text goes through
 ``dialogue_portal.text.clean_text`` on its way into the feed.
 """
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from dialogue_portal.links import absolute_reverse, absolute_url
 from dialogue_portal.text import clean_text
 from sessions.permissions import get_dialogue_for_public
 
@@ -52,10 +52,6 @@ class PlainAtom1Feed(Atom1Feed):
         self.items[-1] = _cleaned(self.items[-1])
 
 
-def _absolute(path: str) -> str:
-    return settings.SITE_URL + path
-
-
 class LatestCommentsFeed(Feed):
     feed_type = PlainAtom1Feed
 
@@ -66,10 +62,10 @@ class LatestCommentsFeed(Feed):
         return _("Written comments of non-governmental stakeholders, newest first, as they are published.")
 
     def link(self, obj=None) -> str:
-        return _absolute(reverse("submissions:list"))
+        return absolute_reverse("submissions:list")
 
     def feed_url(self, obj=None) -> str:
-        return _absolute(reverse("submissions:feed"))
+        return absolute_reverse("submissions:feed")
 
     def filters(self, obj) -> CommentFilters:
         return CommentFilters()
@@ -82,7 +78,7 @@ class LatestCommentsFeed(Feed):
         return item.title
 
     def item_link(self, item) -> str:
-        return _absolute(reverse("submissions:detail", args=[item.pk]))
+        return absolute_reverse("submissions:detail", args=[item.pk])
 
     def item_description(self, item) -> str:
         return escape(excerpt(item.body))
@@ -105,10 +101,10 @@ class DialogueCommentsFeed(LatestCommentsFeed):
         return _("Written comments: %(dialogue)s") % {"dialogue": dialogue_label(obj)}
 
     def link(self, obj=None) -> str:
-        return _absolute(f"{reverse('submissions:list')}?dialogue={obj.pk}")
+        return absolute_url(f"{reverse('submissions:list')}?dialogue={obj.pk}")
 
     def feed_url(self, obj=None) -> str:
-        return _absolute(reverse("submissions:dialogue_feed", args=[obj.pk]))
+        return absolute_reverse("submissions:dialogue_feed", args=[obj.pk])
 
     def filters(self, obj) -> CommentFilters:
         return CommentFilters(dialogue=obj.pk)

@@ -8,12 +8,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from dialogue_portal import locks
+from dialogue_portal.links import absolute_reverse
 from dialogue_portal.mail import send_templated
 from dialogue_portal.transitions import TransitionNotAllowed, record, save_in_state, transition
 from sessions.models import Dialogue
@@ -238,8 +238,7 @@ def comment_submit(*, comment: WrittenComment, by: Any) -> WrittenComment:
             "dialogue": str(comment.dialogue),
             "received": date_format(timezone.localtime(now), "j F Y, H:i T"),
             "consent": comment.consent_to_publish,
-            "url": settings.SITE_URL
-            + reverse("submissions:mine", args=[comment.organisation_id, comment.pk]),
+            "url": absolute_reverse("submissions:mine", args=[comment.organisation_id, comment.pk]),
         },
     )
     return comment
@@ -249,7 +248,7 @@ def _submitters(comment: WrittenComment) -> list[str]:
     """Who hears about a comment: the person who sent it, or the focal points once they are gone."""
     if comment.author_id and comment.author.email:
         return [comment.author.email]
-    return list(comment.organisation.focal_points.values_list("user__email", flat=True))
+    return stakeholder_selectors.focal_point_emails(comment.organisation)
 
 
 def _notify(comment: WrittenComment, template: str) -> None:
@@ -262,9 +261,8 @@ def _notify(comment: WrittenComment, template: str) -> None:
             "state": comment.state,
             "reason": comment.reason,
             "anonymous": comment.published_anonymously,
-            "url": settings.SITE_URL
-            + reverse("submissions:mine", args=[comment.organisation_id, comment.pk]),
-            "public_url": settings.SITE_URL + reverse("submissions:detail", args=[comment.pk]),
+            "url": absolute_reverse("submissions:mine", args=[comment.organisation_id, comment.pk]),
+            "public_url": absolute_reverse("submissions:detail", args=[comment.pk]),
         },
     )
 

@@ -17,8 +17,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from dialogue_portal import locks
+from dialogue_portal.links import absolute_reverse
 from dialogue_portal.mail import send_templated
 from dialogue_portal.transitions import record, save_in_state, transition
+from stakeholders.models import Organisation
+from stakeholders.selectors import focal_point_emails
 
 from ..models import AgendaItem, Dialogue, Registration, validate_time_zone
 from ._common import lock_dialogue
@@ -275,13 +278,11 @@ def dialogue_postpone(
 
 def _tell_applicants(dialogue: Dialogue, template: str, context: dict) -> None:
     """E-mail the focal points of every organisation that applied, and every approved representative."""
-    from django.conf import settings
-    from django.urls import reverse
 
     live = Registration.objects.filter(
         dialogue=dialogue, state__in=[Registration.State.APPLIED, Registration.State.APPROVED]
     )
-    focal_points = live.values_list("organisation__focal_points__user__email", flat=True)
+    focal_points = focal_point_emails(Organisation.objects.filter(pk__in=live.values("organisation")))
     representatives = live.filter(state=Registration.State.APPROVED).values_list(
         "representatives__email", flat=True
     )
@@ -291,7 +292,7 @@ def _tell_applicants(dialogue: Dialogue, template: str, context: dict) -> None:
         {
             "dialogue": str(dialogue),
             "working_group": str(dialogue.session.working_group),
-            "url": settings.SITE_URL + reverse("dialogue_detail", args=[dialogue.pk]),
+            "url": absolute_reverse("dialogue_detail", args=[dialogue.pk]),
             **context,
         },
     )

@@ -3,15 +3,14 @@
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from dialogue_portal.links import absolute_reverse
 from dialogue_portal.mail import send_templated
 from dialogue_portal.transitions import record, transition
 from stakeholders import selectors as stakeholder_selectors
@@ -30,12 +29,8 @@ REGISTRATION_NEXT_STATES = {
 }
 
 
-def _focal_point_emails(organisation: Organisation) -> list[str]:
-    return list(organisation.focal_points.values_list("user__email", flat=True))
-
-
 def _manage_url(organisation: Organisation) -> str:
-    return settings.SITE_URL + reverse("stakeholders:manage", args=[organisation.pk])
+    return absolute_reverse("stakeholders:manage", args=[organisation.pk])
 
 
 def registration_refusal(*, organisation: Organisation, dialogue: Dialogue, now=None) -> str | None:
@@ -163,7 +158,7 @@ def registration_apply(
         registrations.append(registration)
     send_templated(
         "sessions/email/registration_received",
-        _focal_point_emails(organisation),
+        stakeholder_selectors.focal_point_emails(organisation),
         {
             "organisation": organisation.name,
             "dialogues": [str(dialogue) for dialogue in dialogues],
@@ -213,7 +208,7 @@ def registration_approve(
         "online": dialogue.format == Dialogue.Format.ONLINE,
         "venue": dialogue.venue,
         "room": dialogue.room,
-        "url": settings.SITE_URL + reverse("dialogue_detail", args=[dialogue.pk]),
+        "url": absolute_reverse("dialogue_detail", args=[dialogue.pk]),
     }
     send_templated(
         "sessions/email/registration_approved_representative",
@@ -222,7 +217,7 @@ def registration_approve(
     )
     send_templated(
         "sessions/email/registration_decided",
-        _focal_point_emails(registration.organisation),
+        stakeholder_selectors.focal_point_emails(registration.organisation),
         {**details, "approved": True, "url": _manage_url(registration.organisation)},
     )
     return registration
@@ -246,7 +241,7 @@ def registration_decline(*, registration: Registration, by: Any, reason: str) ->
     )
     send_templated(
         "sessions/email/registration_decided",
-        _focal_point_emails(registration.organisation),
+        stakeholder_selectors.focal_point_emails(registration.organisation),
         {
             "organisation": registration.organisation.name,
             "dialogue": str(registration.dialogue),

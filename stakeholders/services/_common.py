@@ -2,19 +2,12 @@
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.urls import reverse
 
+from dialogue_portal.links import absolute_reverse
 from dialogue_portal.roles import SECRETARIAT_GROUP
 
-from ..models import Organisation
-
 # --- Recipients -----------------------------------------------------------------------
-
-
-def _focal_point_emails(organisation: Organisation) -> list[str]:
-    return list(organisation.focal_points.values_list("user__email", flat=True))
 
 
 def _secretariat_emails() -> list[str]:
@@ -26,4 +19,4 @@ def _secretariat_emails() -> list[str]:
 
 
 def _url(name: str, *args: Any) -> str:
-    return settings.SITE_URL + reverse(name, args=args)
+    return absolute_reverse(name, args=args)

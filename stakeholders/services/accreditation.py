@@ -20,8 +20,8 @@ from dialogue_portal.mail import send_templated
 from dialogue_portal.transitions import TransitionNotAllowed, record, transition
 
 from ..models import Accreditation, CirculationList, EcosocStatus, Objection, Organisation
-from ..selectors import NOT_ADMITTED, participation_bar
-from ._common import _focal_point_emails, _secretariat_emails, _url
+from ..selectors import NOT_ADMITTED, focal_point_emails, participation_bar
+from ._common import _secretariat_emails, _url
 from .organisations import lock_organisation
 
 State = Accreditation.State
@@ -46,7 +46,7 @@ def _notify_organisation(accreditation: Accreditation) -> None:
     organisation = accreditation.organisation
     send_templated(
         "stakeholders/email/accreditation_state",
-        _focal_point_emails(organisation),
+        focal_point_emails(organisation),
         {
             "organisation": organisation.name,
             "state": accreditation.state,
@@ -363,7 +363,7 @@ def objection_record(
     )
     send_templated(
         "stakeholders/email/dialogue_objection",
-        _focal_point_emails(organisation),
+        focal_point_emails(organisation),
         {
             "organisation": organisation.name,
             "dialogue": str(dialogue),

@@ -4,7 +4,6 @@ focal points, join requests, invitations, representatives."""
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,7 +14,8 @@ from dialogue_portal.transitions import record, transition
 
 from ..matching import fold_name, registered_domain
 from ..models import Accreditation, FocalPoint, Invitation, JoinRequest, Organisation, Representative
-from ._common import _focal_point_emails, _secretariat_emails, _url
+from ..selectors import focal_point_emails
+from ._common import _secretariat_emails, _url
 
 JOIN_NEXT_STATES = {
     JoinRequest.State.PENDING: frozenset({JoinRequest.State.APPROVED, JoinRequest.State.DECLINED}),
@@ -221,7 +221,7 @@ def join_request_create(*, organisation: Organisation, user: Any, message: str =
     context = {"organisation": organisation.name, "requester": user.email, "message": message}
     send_templated(
         "stakeholders/email/join_request_received",
-        _focal_point_emails(organisation),
+        focal_point_emails(organisation),
         {**context, "url": _url("stakeholders:manage", organisation.pk)},
     )
     send_templated(
@@ -249,9 +249,7 @@ def join_request_decide(*, join_request: JoinRequest, by: Any, approve: bool) ->
         {
             "organisation": join_request.organisation.name,
             "approved": approve,
-            "url": _url("stakeholders:manage", join_request.organisation_id)
-            if approve
-            else settings.SITE_URL,
+            "url": _url("stakeholders:manage", join_request.organisation_id) if approve else _url("home"),
         },
     )
     return join_request

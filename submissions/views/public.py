@@ -21,7 +21,6 @@ import hashlib
 from dataclasses import dataclass
 
 from django import forms
-from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, QuerySet
@@ -30,7 +29,6 @@ from django.forms.utils import flatatt
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.html import conditional_escape, format_html
@@ -39,6 +37,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from dialogue_portal.forms import PortalForm
+from dialogue_portal.links import absolute_reverse
 from sessions.models import AgendaItem, Cluster, Dialogue, WorkingGroup
 from sessions.selectors import dialogue_ordinal, public_dialogues_numbered
 from stakeholders.models import Category, Organisation
@@ -455,7 +454,7 @@ def export_csv(request):
             organisation_country(comment),
             comment.get_language_display(),
             comment.title,
-            settings.SITE_URL + reverse("submissions:detail", args=[comment.pk]),
+            absolute_reverse("submissions:detail", args=[comment.pk]),
         ]
         # One line per cell, and no character a spreadsheet or a CSV reader would choke on,
         # whatever a row stored before the forms refused it holds.
