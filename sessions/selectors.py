@@ -46,6 +46,12 @@ def with_ordinals(queryset: QuerySet[Dialogue]) -> QuerySet[Dialogue]:
     )
 
 
+def ordinal_of_dialogue(field: str = "dialogue") -> Subquery:
+    """The ``ordinal`` of the dialogue that ``field`` of another model's rows points to, to
+    annotate those rows with in their own query (the fetchers then hand it to the dialogue)."""
+    return Subquery(with_ordinals(Dialogue.objects.filter(pk=OuterRef(field))).values("ordinal")[:1])
+
+
 def public_dialogues_numbered() -> list[Dialogue]:
     """Every public dialogue with its working group and ``ordinal``, newest first: one query,
     numbered here rather than by a subquery per dialogue (the same numbers as with_ordinals,

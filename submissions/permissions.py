@@ -8,39 +8,52 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from dialogue_portal.roles import is_secretariat
+from sessions.selectors import ordinal_of_dialogue
 from stakeholders.permissions import get_organisation_for_focal_point
 
 from .models import Attachment, WrittenComment
 
 
+def _with_dialogue_ordinal(comment: WrittenComment) -> WrittenComment:
+    # Annotated in the comment's own query: the pages title its dialogue by its ordinal.
+    comment.dialogue.ordinal = comment.dialogue_ordinal
+    return comment
+
+
 def get_comment_for_focal_point(user, organisation_pk: int, pk: int) -> WrittenComment:
     organisation = get_organisation_for_focal_point(user, organisation_pk)
-    return get_object_or_404(
-        WrittenComment.objects.select_related(
-            "dialogue__session__working_group", "organisation", "agenda_item"
-        ),
-        organisation=organisation,
-        pk=pk,
+    return _with_dialogue_ordinal(
+        get_object_or_404(
+            WrittenComment.objects.select_related(
+                "dialogue__session__working_group", "organisation", "agenda_item"
+            ).annotate(dialogue_ordinal=ordinal_of_dialogue()),
+            organisation=organisation,
+            pk=pk,
+        )
     )
 
 
 def get_comment_for_secretariat(user, pk: int) -> WrittenComment:
     if not is_secretariat(user):
         raise Http404
-    return get_object_or_404(
-        WrittenComment.objects.select_related(
-            "dialogue__session__working_group", "organisation", "agenda_item", "author"
-        ),
-        pk=pk,
+    return _with_dialogue_ordinal(
+        get_object_or_404(
+            WrittenComment.objects.select_related(
+                "dialogue__session__working_group", "organisation", "agenda_item", "author"
+            ).annotate(dialogue_ordinal=ordinal_of_dialogue()),
+            pk=pk,
+        )
     )
 
 
 def get_published_comment(pk: int) -> WrittenComment:
-    return get_object_or_404(
-        WrittenComment.objects.published().select_related(
-            "dialogue__session__working_group", "organisation", "agenda_item"
-        ),
-        pk=pk,
+    return _with_dialogue_ordinal(
+        get_object_or_404(
+            WrittenComment.objects.published()
+            .select_related("dialogue__session__working_group", "organisation", "agenda_item")
+            .annotate(dialogue_ordinal=ordinal_of_dialogue()),
+            pk=pk,
+        )
     )
 
 

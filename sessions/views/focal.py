@@ -185,7 +185,6 @@ def _may_ask_for_floor(registration: Registration) -> bool:
 def _application_page(
     request: HttpRequest, registration: Registration, floor_form: FloorRequestForm
 ) -> HttpResponse:
-    registration.dialogue.ordinal = selectors.dialogue_ordinal(registration.dialogue)
     return render(
         request,
         _template("application"),
@@ -225,7 +224,6 @@ def application_withdraw(request: HttpRequest, organisation_pk: int, pk: int) ->
         else:
             messages.success(request, _("The application is withdrawn."))
             return redirect("my_applications", organisation_pk)
-    registration.dialogue.ordinal = selectors.dialogue_ordinal(registration.dialogue)
     return render(
         request,
         _template("application_withdraw"),

@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 from dialogue_portal.forms import PortalForm
 from dialogue_portal.links import absolute_reverse
 from sessions.models import AgendaItem, Cluster, Dialogue, WorkingGroup
-from sessions.selectors import dialogue_ordinal, public_dialogues_numbered
+from sessions.selectors import public_dialogues_numbered
 from stakeholders.models import Category, Organisation
 
 from ..feeds import DialogueCommentsFeed, LatestCommentsFeed
@@ -386,7 +386,6 @@ def comment_detail(request, pk: int):
     cached = _cache_get(version, "detail", str(pk))
     if cached is None:
         comment = get_published_comment(pk)  # a 404 is not cached: it is one query
-        comment.dialogue.ordinal = dialogue_ordinal(comment.dialogue)
         content = render_to_string(
             "submissions/public/includes/comment_detail_content.html",
             {"comment": comment, "attachments": list(comment.attachments.order_by("created_at", "id"))},

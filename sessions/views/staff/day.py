@@ -139,7 +139,6 @@ def figures(request, pk: int):
 @login_required
 def speakers(request, pk: int):
     dialogue = get_dialogue_for_speakers_list(request.user, pk)
-    dialogue.ordinal = selectors.dialogue_ordinal(dialogue)
     listing = selectors.speakers_list(dialogue)
     for item in listing.agenda_items:
         item.minutes = len(item.speakers) * dialogue.minutes_per_speaker
