@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from dialogue_portal.forms import add_service_errors as _add_errors
 from stakeholders.forms import ConfirmForm
@@ -30,7 +30,6 @@ from ..permissions import get_intervention_for_focal_point, get_registration_for
 from ..services.registrations import registration_refusal
 
 GET_POST = require_http_methods(["GET", "POST"])
-GET_ONLY = require_http_methods(["GET", "HEAD"])
 
 WITHDRAWABLE = frozenset({Registration.State.APPLIED, Registration.State.APPROVED})
 FLOOR_WITHDRAWABLE = frozenset({Intervention.State.REQUESTED, Intervention.State.SCHEDULED})
@@ -136,7 +135,7 @@ def _registrations(organisation: Organisation) -> QuerySet[Registration]:
 
 
 @login_required
-@GET_ONLY
+@require_safe
 def applications(request: HttpRequest, organisation_pk: int) -> HttpResponse:
     organisation = get_organisation_for_focal_point(request.user, organisation_pk)
     return render(
@@ -202,7 +201,7 @@ def _application_page(
 
 
 @login_required
-@GET_ONLY
+@require_safe
 def application(request: HttpRequest, organisation_pk: int, pk: int) -> HttpResponse:
     registration = get_registration_for_focal_point(request.user, organisation_pk, pk)
     return _application_page(request, registration, FloorRequestForm(registration=registration))

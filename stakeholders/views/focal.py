@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from dialogue_portal import desk
 from dialogue_portal.forms import add_service_errors as _add_errors
@@ -45,8 +45,6 @@ State = Accreditation.State
 WITHDRAWABLE = frozenset({State.SUBMITTED, State.RETURNED, State.ADMITTED})
 
 GET_POST = require_http_methods(["GET", "POST"])
-POST_ONLY = require_http_methods(["POST"])
-GET_ONLY = require_http_methods(["GET", "HEAD"])
 
 
 def _template(name: str) -> str:
@@ -150,7 +148,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-@GET_ONLY
+@require_safe
 def my_organisations(request: HttpRequest) -> HttpResponse:
     organisations = list(
         Organisation.objects.for_focal_point(request.user).prefetch_related(
@@ -177,7 +175,7 @@ def my_organisations(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@GET_ONLY
+@require_safe
 def manage(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_organisation_for_focal_point(request.user, pk)
     accreditations = list(organisation.accreditations.select_related("circulation_list"))
@@ -308,7 +306,7 @@ def representative_remove(request: HttpRequest, pk: int, representative_pk: int)
 
 
 @login_required
-@POST_ONLY
+@require_POST
 def accreditation_request(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_organisation_for_focal_point(request.user, pk)
     try:
@@ -324,7 +322,7 @@ def accreditation_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@POST_ONLY
+@require_POST
 def accreditation_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_organisation_for_focal_point(request.user, pk)
     current = _current_accreditation(organisation)
@@ -368,7 +366,7 @@ def accreditation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@POST_ONLY
+@require_POST
 def join_request_decide(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
     join_request = get_join_request_for_decider(request.user, pk, request_pk)
     form = JoinRequestDecisionForm(request.POST)

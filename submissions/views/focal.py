@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from dialogue_portal.history import history
 from sessions.models import Dialogue
@@ -35,8 +35,6 @@ State = WrittenComment.State
 WITHDRAWABLE = frozenset({State.DRAFT, State.SUBMITTED})
 
 GET_POST = require_http_methods(["GET", "POST"])
-GET_ONLY = require_http_methods(["GET", "HEAD"])
-POST_ONLY = require_http_methods(["POST"])
 
 
 def _template(name: str) -> str:
@@ -76,7 +74,7 @@ def _attachments(comment: WrittenComment):
 
 
 @login_required
-@GET_ONLY
+@require_safe
 def comments(request: HttpRequest, organisation_pk: int) -> HttpResponse:
     organisation = get_organisation_for_focal_point(request.user, organisation_pk)
     rows = (
@@ -252,7 +250,7 @@ def comment_edit(request: HttpRequest, organisation_pk: int, pk: int) -> HttpRes
 
 
 @login_required
-@GET_ONLY
+@require_safe
 def comment(request: HttpRequest, organisation_pk: int, pk: int) -> HttpResponse:
     comment = get_comment_for_focal_point(request.user, organisation_pk, pk)
     return render(
@@ -274,7 +272,7 @@ def comment(request: HttpRequest, organisation_pk: int, pk: int) -> HttpResponse
 
 
 @login_required
-@POST_ONLY
+@require_POST
 def comment_submit(request: HttpRequest, organisation_pk: int, pk: int) -> HttpResponse:
     comment = get_comment_for_focal_point(request.user, organisation_pk, pk)
     try:

@@ -15,7 +15,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_POST, require_safe
 
 from dialogue_portal.history import history
 from dialogue_portal.roles import secretariat_required
@@ -27,9 +27,6 @@ from ..permissions import get_comment_for_secretariat
 
 State = WrittenComment.State
 QUEUE_PAGE_SIZE = 50
-
-GET_ONLY = require_http_methods(["GET", "HEAD"])
-POST_ONLY = require_http_methods(["POST"])
 
 
 # --- The queue ------------------------------------------------------------------------------
@@ -60,7 +57,7 @@ def _queue_rows(
 
 
 @secretariat_required
-@GET_ONLY
+@require_safe
 def queue(request: HttpRequest) -> HttpResponse:
     filter_form = QueueFilterForm(request.GET or None)
     page = Paginator(_queue_rows(**filter_form.filters()), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -145,13 +142,13 @@ def _render_comment(
 
 
 @secretariat_required
-@GET_ONLY
+@require_safe
 def comment(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_comment(request, get_comment_for_secretariat(request.user, pk))
 
 
 @secretariat_required
-@POST_ONLY
+@require_POST
 def comment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     comment = get_comment_for_secretariat(request.user, pk)
     if action not in ACTIONS:

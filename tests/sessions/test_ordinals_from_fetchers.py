@@ -35,7 +35,13 @@ def _assert_titled_second(response):
 
 
 def test_staff_dialogue_pages_title_the_dialogue_by_its_ordinal(secretariat_client, second_dialogue):
-    for name in ("staff_dialogue", "staff_applications", "staff_attendance", "staff_figures", "staff_speakers"):
+    for name in (
+        "staff_dialogue",
+        "staff_applications",
+        "staff_attendance",
+        "staff_figures",
+        "staff_speakers",
+    ):
         _assert_titled_second(secretariat_client.get(reverse(name, args=[second_dialogue.pk])))
 
 
