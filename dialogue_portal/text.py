@@ -66,3 +66,14 @@ def clean_text(value, *, multiline: bool = False) -> str:
     if multiline:
         return _UNSAFE_MULTI_LINE.sub("", _OTHER_BREAKS.sub("\n", _CRLF.sub("\n", text)))
     return _UNSAFE_SINGLE_LINE.sub("", _BREAKS_AND_TABS.sub(" ", text)).strip()
+
+
+# A spreadsheet reads a cell that begins with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """One cell of a CSV file the secretariat or the public opens in a spreadsheet: one line
+    of text (:func:`clean_text`), with a leading apostrophe when it would start a formula."""
+    text = clean_text(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text

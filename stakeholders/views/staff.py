@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from dialogue_portal.forms import error_summary as _error_summary
 from dialogue_portal.history import history
-from dialogue_portal.text import clean_text
+from dialogue_portal.text import csv_cell
 
 from .. import selectors, services
 from ..models import Accreditation, CirculationList, EcosocStatus
@@ -299,16 +299,6 @@ def _filename(circulation_list: CirculationList, extension: str) -> str:
     return f"circulation-list-{stem}.{extension}"
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    """One line of plain text: a spreadsheet would run a cell starting like a formula, and a
-    name stored with a line break or a control character would break the row."""
-    value = clean_text(value)
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-
-
 @secretariat_required
 def circulation_list_csv(request, pk: int):
     circulation_list = get_circulation_list_for_secretariat(request.user, pk)
@@ -333,7 +323,7 @@ def circulation_list_csv(request, pk: int):
         organisation = accreditation.organisation
         writer.writerow(
             [
-                _cell(str(value))
+                csv_cell(value)
                 for value in (
                     organisation.name,
                     organisation.acronym,

@@ -398,18 +398,6 @@ def comment_detail(request, pk: int):
 
 # --- CSV export ---------------------------------------------------------------------------
 
-# A spreadsheet reads a cell that begins with one of these as a formula.
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value) -> str:
-    """The cell's text, with a leading apostrophe when a spreadsheet would run it as a formula."""
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_PREFIXES):
-        return "'" + text
-    return text
-
-
 class _Lines:
     """csv.writer writes into this and gets each line back, for one join at the end."""
 
@@ -418,7 +406,7 @@ class _Lines:
 
 
 def export_csv(request):
-    from dialogue_portal.text import clean_text
+    from dialogue_portal.text import csv_cell
 
     form, options, comments = _filtered(request)
     writer = csv.writer(_Lines())
@@ -457,7 +445,7 @@ def export_csv(request):
         ]
         # One line per cell, and no character a spreadsheet or a CSV reader would choke on,
         # whatever a row stored before the forms refused it holds.
-        lines.append(writer.writerow([neutralise(clean_text(cell)) for cell in row]))
+        lines.append(writer.writerow([csv_cell(cell) for cell in row]))
     response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="written-comments.csv"'
     return response
