@@ -7,6 +7,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from dialogue_portal.states import state_properties
+
 
 def validate_time_zone(value: str) -> None:
     from django.core.exceptions import ValidationError
@@ -101,13 +103,18 @@ class DialogueQuerySet(models.QuerySet):
         return self.all()
 
 
+class DialogueState(models.TextChoices):
+    SCHEDULED = "scheduled", _("scheduled")
+    OPEN = "open", _("open")
+    CLOSED = "closed", _("closed")
+    HELD = "held", _("held")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+@state_properties
 class Dialogue(models.Model):
-    class State(models.TextChoices):
-        SCHEDULED = "scheduled", _("scheduled")
-        OPEN = "open", _("open")
-        CLOSED = "closed", _("closed")
-        HELD = "held", _("held")
-        CANCELLED = "cancelled", _("cancelled")
+    # At module level so that Meta's constraints can name the states.
+    State = DialogueState
 
     class Format(models.TextChoices):
         IN_PERSON = "in_person", _("in person")
@@ -162,7 +169,7 @@ class Dialogue(models.Model):
                 condition=Q(end_time__gt=F("start_time")), name="dialogue_ends_after_start"
             ),
             models.CheckConstraint(
-                condition=Q(state__in=["scheduled", "open", "closed", "held", "cancelled"]),
+                condition=Q(state__in=DialogueState.values),
                 name="dialogue_state_valid",
             ),
             models.CheckConstraint(
@@ -266,14 +273,19 @@ class AgendaItem(models.Model):
         return f"{self.number}. {self.title}"
 
 
+class RegistrationState(models.TextChoices):
+    APPLIED = "applied", _("applied")
+    APPROVED = "approved", _("approved")
+    DECLINED = "declined", _("declined")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+@state_properties
 class Registration(models.Model):
     """An organisation's application to take part in one dialogue; the Extended Bureau decides."""
 
-    class State(models.TextChoices):
-        APPLIED = "applied", _("applied")
-        APPROVED = "approved", _("approved")
-        DECLINED = "declined", _("declined")
-        WITHDRAWN = "withdrawn", _("withdrawn")
+    # At module level so that Meta's constraints can name the states.
+    State = RegistrationState
 
     dialogue = models.ForeignKey(
         Dialogue, verbose_name=_("dialogue"), on_delete=models.PROTECT, related_name="registrations"
@@ -310,11 +322,11 @@ class Registration(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["dialogue", "organisation"],
-                condition=Q(state__in=["applied", "approved"]),
+                condition=Q(state__in=[RegistrationState.APPLIED, RegistrationState.APPROVED]),
                 name="registration_one_live_per_dialogue",
             ),
             models.CheckConstraint(
-                condition=Q(state__in=["applied", "approved", "declined", "withdrawn"]),
+                condition=Q(state__in=RegistrationState.values),
                 name="registration_state_valid",
             ),
             models.CheckConstraint(
@@ -353,14 +365,19 @@ class Attendance(models.Model):
         return f"{self.representative} — {self.dialogue}"
 
 
+class InterventionState(models.TextChoices):
+    REQUESTED = "requested", _("requested")
+    SCHEDULED = "scheduled", _("scheduled")
+    DELIVERED = "delivered", _("delivered")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+@state_properties
 class Intervention(models.Model):
     """A request for the floor under an agenda item, and its place on the speakers' list."""
 
-    class State(models.TextChoices):
-        REQUESTED = "requested", _("requested")
-        SCHEDULED = "scheduled", _("scheduled")
-        DELIVERED = "delivered", _("delivered")
-        WITHDRAWN = "withdrawn", _("withdrawn")
+    # At module level so that Meta's constraints can name the states.
+    State = InterventionState
 
     registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="interventions")
     agenda_item = models.ForeignKey(
@@ -385,7 +402,7 @@ class Intervention(models.Model):
         ordering = ["agenda_item", "position", "requested_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(state__in=["requested", "scheduled", "delivered", "withdrawn"]),
+                condition=Q(state__in=InterventionState.values),
                 name="intervention_state_valid",
             ),
             models.UniqueConstraint(

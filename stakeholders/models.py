@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from dialogue_portal.states import state_properties
+
 
 class Category(models.TextChoices):
     NGO = "ngo", _("Non-governmental organization")
@@ -88,13 +90,18 @@ class FocalPoint(models.Model):
         return f"{self.user.email} — {self.organisation}"
 
 
+class JoinRequestState(models.TextChoices):
+    PENDING = "pending", _("pending")
+    APPROVED = "approved", _("approved")
+    DECLINED = "declined", _("declined")
+
+
+@state_properties
 class JoinRequest(models.Model):
     """A user's request to become a focal point of an organisation that already exists."""
 
-    class State(models.TextChoices):
-        PENDING = "pending", _("pending")
-        APPROVED = "approved", _("approved")
-        DECLINED = "declined", _("declined")
+    # At module level so that Meta's constraints can name the states.
+    State = JoinRequestState
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="join_requests")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests")
@@ -108,7 +115,9 @@ class JoinRequest(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "user"], condition=Q(state="pending"), name="join_request_one_pending"
+                fields=["organisation", "user"],
+                condition=Q(state=JoinRequestState.PENDING),
+                name="join_request_one_pending",
             ),
         ]
 
@@ -208,17 +217,22 @@ class AccreditationQuerySet(models.QuerySet):
         return self.exclude(state__in=[Accreditation.State.WITHDRAWN, Accreditation.State.REJECTED])
 
 
+class AccreditationState(models.TextChoices):
+    SUBMITTED = "submitted", _("submitted")
+    RETURNED = "returned", _("returned for correction")
+    CIRCULATED = "circulated", _("circulated to States parties")
+    OBJECTED = "objected", _("objected to; awaiting the Conference")
+    ADMITTED = "admitted", _("admitted")
+    REJECTED = "rejected", _("rejected")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+@state_properties
 class Accreditation(models.Model):
     """An organisation's admission as an observer (rule 17 of the Conference's rules)."""
 
-    class State(models.TextChoices):
-        SUBMITTED = "submitted", _("submitted")
-        RETURNED = "returned", _("returned for correction")
-        CIRCULATED = "circulated", _("circulated to States parties")
-        OBJECTED = "objected", _("objected to; awaiting the Conference")
-        ADMITTED = "admitted", _("admitted")
-        REJECTED = "rejected", _("rejected")
-        WITHDRAWN = "withdrawn", _("withdrawn")
+    # At module level so that Meta's constraints can name the states.
+    State = AccreditationState
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="accreditations")
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.SUBMITTED)
@@ -246,25 +260,16 @@ class Accreditation(models.Model):
             # One live request per organisation; a rejected or withdrawn one may be followed by a new one.
             models.UniqueConstraint(
                 fields=["organisation"],
-                condition=~Q(state__in=["withdrawn", "rejected"]),
+                condition=~Q(state__in=[AccreditationState.WITHDRAWN, AccreditationState.REJECTED]),
                 name="accreditation_one_current_per_organisation",
             ),
             models.CheckConstraint(
-                condition=Q(
-                    state__in=[
-                        "submitted",
-                        "returned",
-                        "circulated",
-                        "objected",
-                        "admitted",
-                        "rejected",
-                        "withdrawn",
-                    ]
-                ),
+                condition=Q(state__in=AccreditationState.values),
                 name="accreditation_state_valid",
             ),
             models.CheckConstraint(
-                condition=~Q(state__in=["circulated", "objected"]) | Q(circulation_list__isnull=False),
+                condition=~Q(state__in=[AccreditationState.CIRCULATED, AccreditationState.OBJECTED])
+                | Q(circulation_list__isnull=False),
                 name="accreditation_circulated_on_a_list",
             ),
         ]

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dialogue_portal.states import state_properties
 from sessions.models import Cluster
 
 
@@ -42,14 +43,19 @@ class WrittenCommentQuerySet(models.QuerySet):
         return self.filter(organisation=organisation)
 
 
+class WrittenCommentState(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    PUBLISHED = "published", _("published")
+    REJECTED = "rejected", _("rejected")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    UNPUBLISHED = "unpublished", _("unpublished")
+
+
+@state_properties
 class WrittenComment(models.Model):
-    class State(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        SUBMITTED = "submitted", _("submitted")
-        PUBLISHED = "published", _("published")
-        REJECTED = "rejected", _("rejected")
-        WITHDRAWN = "withdrawn", _("withdrawn")
-        UNPUBLISHED = "unpublished", _("unpublished")
+    # At module level so that Meta's constraints can name the states.
+    State = WrittenCommentState
 
     dialogue = models.ForeignKey(
         "dialogue_sessions.Dialogue",
@@ -131,13 +137,11 @@ class WrittenComment(models.Model):
                 name="comment_sequence_unique",
             ),
             models.CheckConstraint(
-                condition=Q(
-                    state__in=["draft", "submitted", "published", "rejected", "withdrawn", "unpublished"]
-                ),
+                condition=Q(state__in=WrittenCommentState.values),
                 name="comment_state_valid",
             ),
             models.CheckConstraint(
-                condition=~Q(state="published") | Q(consent_to_publish=True),
+                condition=~Q(state=WrittenCommentState.PUBLISHED) | Q(consent_to_publish=True),
                 name="comment_published_only_with_consent",
             ),
             models.CheckConstraint(
@@ -145,7 +149,9 @@ class WrittenComment(models.Model):
                 name="comment_anonymous_only_when_asked",
             ),
             models.CheckConstraint(
-                condition=Q(state="draft") | Q(tracking_number__isnull=False) | Q(state="withdrawn"),
+                condition=Q(state=WrittenCommentState.DRAFT)
+                | Q(tracking_number__isnull=False)
+                | Q(state=WrittenCommentState.WITHDRAWN),
                 name="comment_tracking_number_once_submitted",
             ),
         ]

@@ -398,6 +398,7 @@ def comment_detail(request, pk: int):
 
 # --- CSV export ---------------------------------------------------------------------------
 
+
 class _Lines:
     """csv.writer writes into this and gets each line back, for one join at the end."""
 
