@@ -18,6 +18,7 @@ from .matching import fold_name, registered_domain
 from .models import Accreditation, CirculationList, FocalPoint, Organisation, Representative
 
 VIENNA = zoneinfo.ZoneInfo("Europe/Vienna")
+State = Accreditation.State
 
 NGO, ACADEMIA, PRIVATE = "ngo", "academia", "private_sector"
 
@@ -267,17 +268,17 @@ def load() -> None:
         Accreditation.objects.filter(pk=pk).exclude(submitted_at=submitted).update(submitted_at=submitted)
         if circulated:
             moves = [
-                ("", "submitted", submitted, "", None),
+                ("", State.SUBMITTED, submitted, "", None),
                 (
-                    "submitted",
-                    "circulated",
+                    State.SUBMITTED,
+                    State.CIRCULATED,
                     _at(CIRCULATION["circulated_on"]),
                     CIRCULATION["reference"],
                     secretariat_id,
                 ),
                 (
-                    "circulated",
-                    "admitted",
+                    State.CIRCULATED,
+                    State.ADMITTED,
                     _at(CIRCULATION_DEADLINE + datetime.timedelta(days=1), 0),
                     "No State party objected by the deadline.",
                     None,
@@ -285,8 +286,14 @@ def load() -> None:
             ]
         else:
             moves = [
-                ("", "submitted", submitted, "", None),
-                ("submitted", "admitted", submitted + datetime.timedelta(days=10), "", secretariat_id),
+                ("", State.SUBMITTED, submitted, "", None),
+                (
+                    State.SUBMITTED,
+                    State.ADMITTED,
+                    submitted + datetime.timedelta(days=10),
+                    "",
+                    secretariat_id,
+                ),
             ]
         _history(accreditation, moves)
 
