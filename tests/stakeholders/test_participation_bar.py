@@ -26,7 +26,7 @@ def test_participation_bar_objection_blocks_that_dialogue_only(secretariat):
     organisation = admitted_organisation()
     blocked, other = DialogueFactory(), DialogueFactory()
     Objection.objects.create(
-        state_party="Utopia",
+        state_party="AT",
         made_on=blocked.date,
         organisation=organisation,
         dialogue=blocked,
