@@ -11,7 +11,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("start/", views.landing, name="landing"),
-    path("staff/", views.staff_desk, name="staff_desk"),
+    path("staff/", views.staff_dashboard, name="staff_dashboard"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

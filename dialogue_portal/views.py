@@ -8,12 +8,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
-from . import desk, history
+from . import dashboard, history
 from .cache import TolerantRedisCache, cache_is_reachable
 from .celery import app as celery_app
 from .roles import is_secretariat, secretariat_required
 
-AUDIT_EVENTS_ON_DESK = 10
+AUDIT_EVENTS_ON_DASHBOARD = 10
 
 
 def _database_ok() -> bool:
@@ -59,26 +59,26 @@ def healthz(request):
 @login_required
 @require_safe
 def landing(request):
-    """Where sign-in leads (``LOGIN_REDIRECT_URL``): the secretariat to its desk, others to
+    """Where sign-in leads (``LOGIN_REDIRECT_URL``): the secretariat to its dashboard, others to
     the first page an app registered for them (a Chair to their dialogues, a focal point
     to their organisations), anyone else to the home page."""
     if is_secretariat(request.user):
-        return redirect("staff_desk")
-    return redirect(desk.landing_viewname(request.user) or "home")
+        return redirect("staff_dashboard")
+    return redirect(dashboard.landing_viewname(request.user) or "home")
 
 
 @secretariat_required
 @require_safe
-def staff_desk(request):
-    """The secretariat's desk: what waits, by count, each linking to its queue; the
+def staff_dashboard(request):
+    """The secretariat's dashboard: what waits, by count, each linking to its queue; the
     panels the apps registered (the next dialogues); the last audit events."""
     today = timezone.localdate()
     return render(
         request,
-        "staff/desk.html",
+        "staff/dashboard.html",
         {
-            "waiting": desk.waiting(today=today),
-            "panels": desk.panels(desk.SECRETARIAT, today=today),
-            "audit_events": history.latest(limit=AUDIT_EVENTS_ON_DESK),
+            "waiting": dashboard.waiting(today=today),
+            "panels": dashboard.panels(dashboard.SECRETARIAT, today=today),
+            "audit_events": history.latest(limit=AUDIT_EVENTS_ON_DASHBOARD),
         },
     )

@@ -296,7 +296,7 @@ def dialogues_with_applications_to_decide() -> QuerySet[Dialogue]:
 
 
 def dialogues_next(*, today: datetime.date, limit: int = 5) -> list[Dialogue]:
-    """The next dialogues from ``today`` on, with their ordinal: the desk's list."""
+    """The next dialogues from ``today`` on, with their ordinal: the dashboard's list."""
     return list(
         with_ordinals(
             Dialogue.objects.upcoming(today)

@@ -7,12 +7,14 @@ class StakeholdersConfig(AppConfig):
     verbose_name = _("Stakeholders and accreditation")
 
     def ready(self) -> None:
-        from dialogue_portal import demo, desk
+        from dialogue_portal import dashboard, demo
 
+        from . import dashboard as stakeholders_dashboard
         from . import demo as stakeholders_demo
-        from . import desk as stakeholders_desk
 
-        desk.register_waiting(stakeholders_desk.waiting, order=10)
+        dashboard.register_waiting(stakeholders_dashboard.waiting, order=10)
         # Last: the Chairs' landing (sessions) comes first for a Chair who is also a focal point.
-        desk.register_landing(applies=stakeholders_desk.lands_here, viewname="stakeholders:mine", order=90)
+        dashboard.register_landing(
+            applies=stakeholders_dashboard.lands_here, viewname="stakeholders:mine", order=90
+        )
         demo.register(stakeholders_demo.load, order=20)

@@ -8,18 +8,18 @@ class SubmissionsConfig(AppConfig):
     verbose_name = _("Written comments")
 
     def ready(self):
-        from dialogue_portal import demo, desk
+        from dialogue_portal import dashboard, demo
 
+        from . import dashboard as submissions_dashboard
         from . import demo as submissions_demo
-        from . import desk as submissions_desk
         from .public_version import reinstall_after_migrate
 
         post_migrate.connect(reinstall_after_migrate, sender=self, dispatch_uid="submissions_public_version")
-        desk.register_waiting(submissions_desk.waiting, order=30)
-        desk.register_panel(
-            desk.ORGANISATIONS,
-            template="submissions/focal/includes/desk_comments.html",
-            context=submissions_desk.organisation_comments,
+        dashboard.register_waiting(submissions_dashboard.waiting, order=30)
+        dashboard.register_panel(
+            dashboard.ORGANISATIONS,
+            template="submissions/focal/includes/dashboard_comments.html",
+            context=submissions_dashboard.organisation_comments,
             order=20,
         )
         demo.register(submissions_demo.load, order=40)

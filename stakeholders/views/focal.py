@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from dialogue_portal import desk
+from dialogue_portal import dashboard
 from dialogue_portal.forms import add_service_errors as _add_errors
 from dialogue_portal.history import history
 
@@ -169,7 +169,9 @@ def my_organisations(request: HttpRequest) -> HttpResponse:
             "organisations": organisations,
             "join_requests": join_requests,
             # Each organisation's applications and comments, from the apps that hold them.
-            "panels": desk.panels(desk.ORGANISATIONS, organisations=organisations) if organisations else [],
+            "panels": dashboard.panels(dashboard.ORGANISATIONS, organisations=organisations)
+            if organisations
+            else [],
         },
     )
 

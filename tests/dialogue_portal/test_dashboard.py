@@ -1,4 +1,4 @@
-"""The secretariat's desk at /staff/, the page each role lands on after sign-in, and the
+"""The secretariat's dashboard at /staff/, the page each role lands on after sign-in, and the
 header's links to the account's own settings."""
 
 import datetime
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 # Session, user, groups; the three counts of accreditation and comments; the applications
 # per dialogue; the next dialogues; the audit rows: a fixed number whatever waits.
-DESK_QUERIES = 9
+DASHBOARD_QUERIES = 9
 # Session, user; organisations, accreditations, applications, their dialogues, comments, join requests.
 ORGANISATIONS_QUERIES = 8
 # Session, user, the dialogues, their chairs.
@@ -48,10 +48,10 @@ def _sign_in(client, user, password):
 # --- Landing --------------------------------------------------------------------------
 
 
-def test_landing_secretariat_goes_to_the_desk(client, secretariat, password):
+def test_landing_secretariat_goes_to_the_dashboard(client, secretariat, password):
     response = _sign_in(client, secretariat, password)
-    assert response.redirect_chain[-1][0] == reverse("staff_desk")
-    assert "Secretariat desk" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("staff_dashboard")
+    assert "Secretariat dashboard" in response.content.decode()
 
 
 def test_landing_chair_goes_to_their_dialogues(client, password):
@@ -87,28 +87,28 @@ def test_landing_anonymous_is_asked_to_sign_in(client):
     assert response["Location"].startswith(reverse("account_login"))
 
 
-# --- Who may see the desk ---------------------------------------------------------------
+# --- Who may see the dashboard ---------------------------------------------------------------
 
 
-def test_desk_anonymous_is_asked_to_sign_in(client):
-    response = client.get(reverse("staff_desk"))
+def test_dashboard_anonymous_is_asked_to_sign_in(client):
+    response = client.get(reverse("staff_dashboard"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
 
 
-def test_desk_is_404_for_focal_points_and_staff_outside_secretariat(client):
+def test_dashboard_is_404_for_focal_points_and_staff_outside_secretariat(client):
     client.force_login(FocalPointFactory().user)
-    assert client.get(reverse("staff_desk")).status_code == 404
+    assert client.get(reverse("staff_dashboard")).status_code == 404
     client.force_login(UserFactory(is_staff=True))
-    assert client.get(reverse("staff_desk")).status_code == 404
+    assert client.get(reverse("staff_dashboard")).status_code == 404
 
 
 # --- The counts ---------------------------------------------------------------------------
 
 
 def _waiting(secretariat_client) -> dict[str, tuple[int, str]]:
-    """The desk's counts, as label -> (number, link)."""
-    response = secretariat_client.get(reverse("staff_desk"))
+    """The dashboard's counts, as label -> (number, link)."""
+    response = secretariat_client.get(reverse("staff_dashboard"))
     assert response.status_code == 200
     return {item.label: (item.count, item.url) for item in response.context["waiting"]}
 
@@ -151,7 +151,7 @@ def _fill(n: int, today: datetime.date) -> Dialogue:
     return dialogue
 
 
-def test_desk_counts_link_to_their_queues(secretariat_client):
+def test_dashboard_counts_link_to_their_queues(secretariat_client):
     today = timezone.localdate()
     dialogue = _fill(3, today)
     waiting = _waiting(secretariat_client)
@@ -169,7 +169,7 @@ def test_desk_counts_link_to_their_queues(secretariat_client):
     assert len(applications) == 4  # the open dialogue and the three closed ones; never the held one
 
 
-def test_desk_count_links_open_the_queue_they_count(secretariat_client):
+def test_dashboard_count_links_open_the_queue_they_count(secretariat_client):
     today = timezone.localdate()
     dialogue = _fill(2, today)
     waiting = _waiting(secretariat_client)
@@ -180,7 +180,7 @@ def test_desk_count_links_open_the_queue_they_count(secretariat_client):
     assert page.count('name="registrations"') == count
 
 
-def test_desk_shows_nothing_waits_as_zero(secretariat_client):
+def test_dashboard_shows_nothing_waits_as_zero(secretariat_client):
     waiting = _waiting(secretariat_client)
     assert waiting["Accreditation requests to review"][0] == 0
     assert waiting["Written comments to moderate"][0] == 0
@@ -188,29 +188,29 @@ def test_desk_shows_nothing_waits_as_zero(secretariat_client):
 
 
 @pytest.mark.parametrize("size", [2, 20])
-def test_desk_query_count_is_constant(secretariat_client, django_assert_max_num_queries, size):
+def test_dashboard_query_count_is_constant(secretariat_client, django_assert_max_num_queries, size):
     _fill(size, timezone.localdate())
     for _ in range(size):
         record(OrganisationFactory(), by=None, from_state="", to_state="registered")
-    with django_assert_max_num_queries(DESK_QUERIES):
-        response = secretariat_client.get(reverse("staff_desk"))
+    with django_assert_max_num_queries(DASHBOARD_QUERIES):
+        response = secretariat_client.get(reverse("staff_dashboard"))
     assert response.status_code == 200
 
 
 # --- The next dialogues and the last changes ----------------------------------------------
 
 
-def test_desk_lists_next_dialogues_with_state_and_ordinal(secretariat_client):
+def test_dashboard_lists_next_dialogues_with_state_and_ordinal(secretariat_client):
     today = timezone.localdate()
     DialogueFactory(date=today - datetime.timedelta(days=400), state=Dialogue.State.HELD)
     upcoming = DialogueFactory(date=today + datetime.timedelta(days=10), state=Dialogue.State.OPEN)
-    page = secretariat_client.get(reverse("staff_desk")).content.decode()
+    page = secretariat_client.get(reverse("staff_dashboard")).content.decode()
     assert "Second constructive dialogue" in page
     assert reverse("staff_dialogue", args=[upcoming.pk]) in page
     assert ">open<" in page.lower()
 
 
-def test_desk_last_changes_name_who_acted_on_whose_behalf(secretariat_client, secretariat):
+def test_dashboard_last_changes_name_who_acted_on_whose_behalf(secretariat_client, secretariat):
     accreditation = AccreditationFactory(organisation__name="Coalition for Safer Communities")
     when = timezone.now() - datetime.timedelta(days=3)
     record(
@@ -221,7 +221,7 @@ def test_desk_last_changes_name_who_acted_on_whose_behalf(secretariat_client, se
         on_behalf_of="Coalition for Safer Communities",
         occurred_at=when,
     )
-    page = secretariat_client.get(reverse("staff_desk")).content.decode()
+    page = secretariat_client.get(reverse("staff_dashboard")).content.decode()
     assert secretariat.email in page
     assert "on behalf of Coalition for Safer Communities" in page
     assert "Submitted" in page  # the state's label, not its value
@@ -293,6 +293,6 @@ def test_header_links_to_account_settings(client, user):
         assert f'href="{reverse(name)}"' in page
 
 
-def test_header_links_secretariat_to_desk(secretariat_client):
+def test_header_links_secretariat_to_dashboard(secretariat_client):
     page = secretariat_client.get(reverse("home")).content.decode()
-    assert f'href="{reverse("staff_desk")}"' in page
+    assert f'href="{reverse("staff_dashboard")}"' in page

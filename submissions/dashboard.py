@@ -1,4 +1,7 @@
-"""What the written comments put on the desks (registered in ``apps.py``; see dialogue_portal.desk)."""
+"""What the written comments put on the dashboards.
+
+Registered in ``apps.py``; see dialogue_portal.dashboard.
+"""
 
 import datetime
 from collections.abc import Iterator
@@ -6,7 +9,7 @@ from collections.abc import Iterator
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dialogue_portal.desk import Waiting
+from dialogue_portal.dashboard import Waiting
 
 from . import selectors
 from .models import WrittenComment
@@ -21,10 +24,10 @@ def waiting(*, today: datetime.date) -> Iterator[Waiting]:
 
 
 def organisation_comments(*, organisations: list) -> dict:
-    """Gives each organisation its ``desk_comments``, read for all of them at once."""
+    """Gives each organisation its ``dashboard_comments``, read for all of them at once."""
     by_organisation: dict[int, list[WrittenComment]] = {organisation.pk: [] for organisation in organisations}
     for comment in selectors.comments_of_organisations(organisations=organisations):
         by_organisation[comment.organisation_id].append(comment)
     for organisation in organisations:
-        organisation.desk_comments = by_organisation[organisation.pk]
+        organisation.dashboard_comments = by_organisation[organisation.pk]
     return {}

@@ -1,7 +1,7 @@
-"""What waits for whom: the panels of the secretariat's desk, the focal point's
+"""What waits for whom: the panels of the secretariat's dashboard, the focal point's
 organisation cards, and the page each role lands on after sign-in.
 
-Why a registry here rather than a dashboard view in one of the apps: the desk gathers
+Why a registry here rather than a dashboard view in one of the apps: the dashboard gathers
 from every app (accreditation from ``stakeholders``, dialogues and applications from
 ``sessions``, comments from ``submissions``, summaries from ``reports`` with the next
 issue), and whichever app held the view would have to import all the others, against
@@ -13,7 +13,7 @@ nothing; the Chair's summaries in review (``reports``) will be one more
 ``register_waiting`` call there.
 
 Every contribution reads through its app's ``selectors.py`` in a fixed number of
-queries, so that the desk's query count does not grow with what waits.
+queries, so that the dashboard's query count does not grow with what waits.
 """
 
 from collections.abc import Callable, Iterable
@@ -23,7 +23,7 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Waiting:
-    """One count of the desk's "what waits" list, linking to the queue that holds it."""
+    """One count of the dashboard's "what waits" list, linking to the queue that holds it."""
 
     label: str
     count: int
@@ -58,7 +58,7 @@ ORGANISATIONS = "organisations"  # the focal point's organisations: context(requ
 
 
 def register_waiting(counts: Callable[..., Iterable[Waiting]], *, order: int) -> None:
-    """``counts(today=)`` yields the Waiting items of one app, for the secretariat's desk."""
+    """``counts(today=)`` yields the Waiting items of one app, for the secretariat's dashboard."""
     if all(existing is not counts for _order, existing in _waiting):
         _waiting.append((order, counts))
         _waiting.sort(key=lambda entry: entry[0])

@@ -1,4 +1,7 @@
-"""What the dialogue calendar puts on the desks (registered in ``apps.py``; see dialogue_portal.desk)."""
+"""What the dialogue calendar puts on the dashboards.
+
+Registered in ``apps.py``; see dialogue_portal.dashboard.
+"""
 
 import datetime
 from collections.abc import Iterator
@@ -8,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from dialogue_portal.desk import Waiting
+from dialogue_portal.dashboard import Waiting
 
 from . import selectors
 from .models import Registration
@@ -33,10 +36,10 @@ def next_dialogues(*, today: datetime.date) -> dict:
 
 
 def organisation_applications(*, organisations: list) -> dict:
-    """Gives each organisation its ``desk_applications``, read for all of them at once."""
+    """Gives each organisation its ``dashboard_applications``, read for all of them at once."""
     by_organisation: dict[int, list[Registration]] = {organisation.pk: [] for organisation in organisations}
     for registration in selectors.registrations_of_organisations(organisations=organisations):
         by_organisation[registration.organisation_id].append(registration)
     for organisation in organisations:
-        organisation.desk_applications = by_organisation[organisation.pk]
+        organisation.dashboard_applications = by_organisation[organisation.pk]
     return {}

@@ -1,4 +1,7 @@
-"""What the accreditation puts on the desks (registered in ``apps.py``; see dialogue_portal.desk)."""
+"""What the accreditation puts on the dashboards.
+
+Registered in ``apps.py``; see dialogue_portal.dashboard.
+"""
 
 import datetime
 from collections.abc import Iterator
@@ -6,7 +9,7 @@ from collections.abc import Iterator
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dialogue_portal.desk import Waiting
+from dialogue_portal.dashboard import Waiting
 
 from . import selectors
 
