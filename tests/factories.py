@@ -97,6 +97,15 @@ class DialogueFactory(factory.django.DjangoModelFactory):
     comments_deadline = factory.LazyAttribute(lambda d: vienna(d.date - datetime.timedelta(days=7)))
 
 
+class HeldDialogueFactory(DialogueFactory):
+    """A dialogue already held: in May 2023, on its session's last day."""
+
+    session = factory.SubFactory(
+        WorkingGroupSessionFactory, first_day=datetime.date(2023, 5, 8), last_day=datetime.date(2023, 5, 10)
+    )
+    state = Dialogue.State.HELD
+
+
 class DialogueChairFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = DialogueChair

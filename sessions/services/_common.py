@@ -1,9 +1,15 @@
-"""What the services share: the dialogue's row lock that orders decisions after its moves."""
+"""What the services share: the dialogue's row lock that orders decisions after its moves, and
+what is recorded after the fact (its mail withheld, its dates checked)."""
 
+import contextlib
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from dialogue_portal import mail
+from dialogue_portal.roles import is_secretariat
 
 from ..models import Dialogue
 
@@ -30,3 +36,22 @@ def lock_dialogues(pks: Iterable[int]) -> dict[int, Dialogue]:
         dialogue.pk: dialogue
         for dialogue in Dialogue.objects.select_for_update(no_key=True).filter(pk__in=set(pks)).order_by("pk")
     }
+
+
+def after_the_fact(*dialogues: Dialogue):
+    """The mail of a change to dialogues already held: withheld, because what the
+    secretariat records after the fact was told to nobody at the time. A live dialogue's
+    mail goes as always."""
+    if dialogues and all(dialogue.state == Dialogue.State.HELD for dialogue in dialogues):
+        return mail.withheld()
+    return contextlib.nullcontext()
+
+
+def check_recorded_time(when, *, field: str, by) -> None:
+    """A time given for something recorded after the fact: by the secretariat, and not to come."""
+    if not is_secretariat(by):
+        raise ValidationError(
+            _("Only the secretariat records what happened on an organisation's behalf."), code="forbidden"
+        )
+    if when is not None and when > timezone.now():
+        raise ValidationError({field: [_("This has not happened yet: the date cannot be in the future.")]})

@@ -51,6 +51,18 @@ def dialogue_check_schedule(dialogue: Dialogue) -> None:
             _("A dialogue is held after its working-group session: on %(day)s or later.")
             % {"day": date_format(session.last_day, "j F Y")}
         )
+    if (
+        dialogue.date
+        and dialogue.pk is None
+        and dialogue.state != State.HELD
+        and _is_time_zone(dialogue.time_zone)
+        and dialogue.date < timezone.localdate(timezone=dialogue.zone)
+    ):
+        # Scheduling a past date would open a dialogue nobody can apply to any more; one
+        # already held is recorded as held (services.recording), which sends nothing.
+        errors.setdefault("date", []).append(
+            _("This date has passed: record a dialogue already held as held, rather than schedule it.")
+        )
     if dialogue.start_time and dialogue.end_time and dialogue.end_time <= dialogue.start_time:
         errors.setdefault("end_time", []).append(_("The dialogue must end after it starts."))
     if dialogue.date and dialogue.start_time and _is_time_zone(dialogue.time_zone):
@@ -127,12 +139,13 @@ def dialogue_save(*, dialogue: Dialogue, by: Any, fields: Iterable[str] = DETAIL
     Side effects: a new dialogue is one INSERT in state ``scheduled`` and one audit
     row; an existing one is one UPDATE of ``fields`` (by default every detail).
     """
+    if dialogue.pk is None:
+        dialogue.state = State.SCHEDULED  # never born held: that is services.recording's
     dialogue_check_schedule(dialogue)
     # Two people booking the same room at once: the second waits here, then sees the first.
     locks.hold("calendar")
     if dialogue.pk is None:
         _check_room_free(dialogue)
-        dialogue.state = State.SCHEDULED
         dialogue.full_clean()
         dialogue.save()
         record(dialogue, by=by, from_state="", to_state=dialogue.state, note=_("Scheduled."))

@@ -1,5 +1,6 @@
 """Applications to take part in a dialogue, and the Extended Bureau's decisions on them."""
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,7 +18,7 @@ from dialogue_portal.transitions import record, transition
 from stakeholders.models import Accreditation, Objection, Organisation, Representative
 
 from ..models import Dialogue, Registration
-from ._common import lock_dialogue, lock_dialogues
+from ._common import after_the_fact, check_recorded_time, lock_dialogue, lock_dialogues
 
 State = Registration.State
 
@@ -37,8 +38,19 @@ def _manage_url(organisation: Organisation) -> str:
     return settings.SITE_URL + reverse("stakeholders:manage", args=[organisation.pk])
 
 
-def registration_refusal(*, organisation: Organisation, dialogue: Dialogue, now=None) -> str | None:
-    """Why ``organisation`` cannot apply for ``dialogue`` now, or None when it can."""
+# An application received by e-mail is recorded later: the dialogue may have closed or
+# been held since; it still had to arrive by the deadline.
+RECORDED_DIALOGUE_STATES = (Dialogue.State.OPEN, Dialogue.State.CLOSED, Dialogue.State.HELD)
+
+
+def registration_refusal(
+    *, organisation: Organisation, dialogue: Dialogue, now=None, recorded: bool = False
+) -> str | None:
+    """Why ``organisation`` cannot apply for ``dialogue`` now, or None when it can.
+
+    ``recorded``: the secretariat records an application that arrived at ``now`` (by
+    e-mail), after the fact: judged at that time, and in any state the dialogue had since.
+    """
     now = now or timezone.now()
     if not organisation.accreditations.filter(state=Accreditation.State.ADMITTED).exists():
         return _("Only organisations admitted as observers can apply; %(organisation)s is not admitted.") % {
@@ -54,7 +66,9 @@ def registration_refusal(*, organisation: Organisation, dialogue: Dialogue, now=
                 timezone.localtime(dialogue.applications_deadline, dialogue.zone), "j F Y, H:i T"
             )
         }
-    if dialogue.state != Dialogue.State.OPEN:
+    if dialogue.state != Dialogue.State.OPEN and not (
+        recorded and dialogue.state in RECORDED_DIALOGUE_STATES
+    ):
         return _("Applications for this dialogue are not open (it is %(state)s).") % {
             "state": dialogue.get_state_display()
         }
@@ -77,13 +91,22 @@ def registration_apply(
     expertise: str,
     travel_support_requested: bool = False,
     may_be_named: bool = True,
+    on_behalf: bool = False,
+    received_at: datetime.datetime | None = None,
 ) -> list[Registration]:
     """Apply for one or several open dialogues with one form.
 
-    All or nothing: a refusal for any dialogue applies for none.
+    All or nothing: a refusal for any dialogue applies for none. ``on_behalf``: the
+    secretariat (``by``) records an application the organisation sent otherwise (by
+    e-mail), ``received_at`` when it arrived: the deadline is judged at that time, and
+    the application stands with that date.
     Side effects: one Registration in state ``applied`` per dialogue, with its
-    representatives; one audit row each; a receipt e-mailed to the focal points.
+    representatives; one audit row each (naming the organisation when on its behalf,
+    with when it was received); a receipt e-mailed to the focal points, except for
+    dialogues already held (recorded after the fact: nobody is told).
     """
+    if on_behalf or received_at is not None:
+        check_recorded_time(received_at, field="received_at", by=by)
     dialogues = list(dialogues)
     representatives = list(representatives)
     if not dialogues:
@@ -122,7 +145,9 @@ def registration_apply(
         )
     refusals: dict[str, list[str]] = {}
     for dialogue in dialogues:
-        refusal = registration_refusal(organisation=organisation, dialogue=dialogue)
+        refusal = registration_refusal(
+            organisation=organisation, dialogue=dialogue, now=received_at, recorded=received_at is not None
+        )
         if refusal:
             refusals.setdefault("dialogues", []).append(
                 f"{date_format(dialogue.date, 'j F Y')}, {dialogue.session.working_group}: {refusal}"
@@ -156,35 +181,77 @@ def registration_apply(
                     ]
                 }
             ) from None
+        if received_at is not None:
+            # applied_at is stamped on insert; the application stands with the day it arrived.
+            Registration.objects.filter(pk=registration.pk).update(applied_at=received_at)
+            registration.applied_at = received_at
         registration.representatives.set(representatives)
-        record(registration, by=by, from_state="", to_state=registration.state)
+        record(
+            registration,
+            by=by,
+            from_state="",
+            to_state=registration.state,
+            on_behalf_of=organisation.name if on_behalf else "",
+            occurred_at=received_at,
+        )
         registrations.append(registration)
-    send_templated(
-        "sessions/email/registration_received",
-        _focal_point_emails(organisation),
-        {
-            "organisation": organisation.name,
-            "dialogues": [str(dialogue) for dialogue in dialogues],
-            "url": _manage_url(organisation),
-        },
-    )
+    with after_the_fact(*dialogues):
+        send_templated(
+            "sessions/email/registration_received",
+            _focal_point_emails(organisation),
+            {
+                "organisation": organisation.name,
+                "dialogues": [str(dialogue) for dialogue in dialogues],
+                "url": _manage_url(organisation),
+            },
+        )
     return registrations
+
+
+def _check_decided_at(registration: Registration, decided_at, by) -> None:
+    check_recorded_time(decided_at, field="decided_at", by=by)
+    if decided_at is not None and decided_at < registration.applied_at:
+        raise ValidationError(
+            {
+                "decided_at": [
+                    _("The decision cannot come before the application (received %(date)s).")
+                    % {
+                        "date": date_format(
+                            timezone.localtime(registration.applied_at, registration.dialogue.zone),
+                            "j F Y, H:i",
+                        )
+                    }
+                ]
+            }
+        )
 
 
 @transaction.atomic
 def registration_approve(
-    *, registration: Registration, by: Any, travel_support_granted: bool = False
+    *,
+    registration: Registration,
+    by: Any,
+    travel_support_granted: bool = False,
+    decided_at: datetime.datetime | None = None,
 ) -> Registration:
     """Record the Extended Bureau's approval.
 
+    ``decided_at``: the decision is recorded after the fact, with the date it was taken
+    (by the secretariat only; then also for a dialogue already held).
     Side effects: state ``approved``, one audit row; each representative named in the
     application receives the meeting link and the practical details (the only place the
-    link is ever sent); the focal points are told of the decision.
+    link is ever sent); the focal points are told of the decision. Nobody is e-mailed
+    for a dialogue already held.
     """
     # The dialogue's state as stored, held until this decision is committed: a cancellation
     # waits and then e-mails these representatives too, or came first and refuses it.
     registration.dialogue = lock_dialogue(registration.dialogue_id)
-    if registration.dialogue.state in (Dialogue.State.CANCELLED, Dialogue.State.HELD):
+    if decided_at is not None:
+        _check_decided_at(registration, decided_at, by)
+    closed_states = (
+        (Dialogue.State.CANCELLED,) if decided_at else (Dialogue.State.CANCELLED, Dialogue.State.HELD)
+    )
+    if registration.dialogue.state in closed_states:
         raise ValidationError(
             _("The dialogue is %(state)s: applications can no longer be approved.")
             % {"state": registration.dialogue.get_state_display()}
@@ -198,7 +265,11 @@ def registration_approve(
         to=State.APPROVED,
         by=by,
         next_states=REGISTRATION_NEXT_STATES,
-        changes={"decided_at": timezone.now(), "travel_support_granted": travel_support_granted},
+        changes={
+            "decided_at": decided_at or timezone.now(),
+            "travel_support_granted": travel_support_granted,
+        },
+        occurred_at=decided_at,
     )
     dialogue = registration.dialogue
     details = {
@@ -213,46 +284,59 @@ def registration_approve(
         "room": dialogue.room,
         "url": settings.SITE_URL + reverse("dialogue_detail", args=[dialogue.pk]),
     }
-    send_templated(
-        "sessions/email/registration_approved_representative",
-        registration.representatives.values_list("email", flat=True),
-        {**details, "meeting_link": dialogue.meeting_link, "travel_support_granted": travel_support_granted},
-    )
-    send_templated(
-        "sessions/email/registration_decided",
-        _focal_point_emails(registration.organisation),
-        {**details, "approved": True, "url": _manage_url(registration.organisation)},
-    )
+    with after_the_fact(dialogue):
+        send_templated(
+            "sessions/email/registration_approved_representative",
+            registration.representatives.values_list("email", flat=True),
+            {
+                **details,
+                "meeting_link": dialogue.meeting_link,
+                "travel_support_granted": travel_support_granted,
+            },
+        )
+        send_templated(
+            "sessions/email/registration_decided",
+            _focal_point_emails(registration.organisation),
+            {**details, "approved": True, "url": _manage_url(registration.organisation)},
+        )
     return registration
 
 
 @transaction.atomic
-def registration_decline(*, registration: Registration, by: Any, reason: str) -> Registration:
+def registration_decline(
+    *, registration: Registration, by: Any, reason: str, decided_at: datetime.datetime | None = None
+) -> Registration:
     """Record the Extended Bureau's decision to decline, with its reason.
 
-    Side effects: state ``declined``, one audit row, the reason e-mailed to the focal points.
+    ``decided_at``: recorded after the fact, with the date the decision was taken.
+    Side effects: state ``declined``, one audit row, the reason e-mailed to the focal
+    points (to nobody for a dialogue already held).
     """
     if not reason.strip():
         raise ValidationError({"reason": [_("Give the reason for declining.")]})
+    if decided_at is not None:
+        _check_decided_at(registration, decided_at, by)
     transition(
         registration,
         to=State.DECLINED,
         by=by,
         next_states=REGISTRATION_NEXT_STATES,
         note=reason.strip(),
-        changes={"decided_at": timezone.now(), "decline_reason": reason.strip()},
+        changes={"decided_at": decided_at or timezone.now(), "decline_reason": reason.strip()},
+        occurred_at=decided_at,
     )
-    send_templated(
-        "sessions/email/registration_decided",
-        _focal_point_emails(registration.organisation),
-        {
-            "organisation": registration.organisation.name,
-            "dialogue": str(registration.dialogue),
-            "approved": False,
-            "reason": reason.strip(),
-            "url": _manage_url(registration.organisation),
-        },
-    )
+    with after_the_fact(registration.dialogue):
+        send_templated(
+            "sessions/email/registration_decided",
+            _focal_point_emails(registration.organisation),
+            {
+                "organisation": registration.organisation.name,
+                "dialogue": str(registration.dialogue),
+                "approved": False,
+                "reason": reason.strip(),
+                "url": _manage_url(registration.organisation),
+            },
+        )
     return registration
 
 
