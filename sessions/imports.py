@@ -26,6 +26,7 @@ from .models import Dialogue, Registration
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
+HEADING_SEARCH = 10
 
 # Each column the sheet may have, and the headings it may go by (compared folded: case,
 # accents and punctuation aside). Organisation and name are required.
@@ -131,15 +132,26 @@ def read_sheet(*, name: str, data: bytes) -> list[SheetRow]:
     numbered = [(number, row) for number, row in enumerate(table, start=1) if any(row)]
     if not numbered:
         raise _file_error(_("The file is empty."))
-    (heading_number, headings), *body = numbered
     aliases = {fold_name(alias): column for column, names in COLUMNS.items() for alias in names}
-    positions: dict[str, int] = {}
-    for position, heading in enumerate(headings):
-        column = aliases.get(fold_name(heading))
-        if column and column not in positions:
-            positions[column] = position
-    missing = [column for column in REQUIRED if column not in positions]
-    if missing:
+
+    def columns_of(headings: list[str]) -> dict[str, int]:
+        positions: dict[str, int] = {}
+        for position, heading in enumerate(headings):
+            column = aliases.get(fold_name(heading))
+            if column and column not in positions:
+                positions[column] = position
+        return positions
+
+    # A sign-in sheet often has a title or a date above its table: the headings are the
+    # first row (of the first few) that names the required columns.
+    for index, (_number, headings) in enumerate(numbered[:HEADING_SEARCH]):
+        positions = columns_of(headings)
+        if all(column in positions for column in REQUIRED):
+            body = numbered[index + 1 :]
+            break
+    else:
+        headings = numbered[0][1]
+        missing = [column for column in REQUIRED if column not in columns_of(headings)]
         raise _file_error(
             _("The first row must name the columns; missing: %(missing)s. Found: %(found)s.")
             % {"missing": ", ".join(missing), "found": ", ".join(h for h in headings if h) or "—"}
