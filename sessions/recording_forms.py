@@ -64,7 +64,8 @@ class RecordHeldForm(PortalModelForm):
         zone = Dialogue(time_zone=cleaned["time_zone"]).zone
         for name in self.DEADLINES:
             if cleaned.get(name):
-                cleaned[name] = timezone.make_aware(timezone.make_naive(cleaned[name]), zone)
+                typed = timezone.make_naive(cleaned[name], self.fields[name].zone)
+                cleaned[name] = timezone.make_aware(typed, zone)
         return cleaned
 
     def _post_clean(self):

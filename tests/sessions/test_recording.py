@@ -494,3 +494,39 @@ def test_recording_page_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(9):
         response = secretariat_client.get(reverse("staff_dialogue_recording", args=[dialogue.pk]))
     assert len(response.context["rows"]) == count
+
+
+def test_every_recording_page_opens(secretariat_client):
+    dialogue = HeldDialogueFactory()
+    registration = RegistrationFactory(dialogue=dialogue)
+    past = DialogueFactory(
+        session=WorkingGroupSessionFactory(
+            first_day=datetime.date(2023, 3, 1), last_day=datetime.date(2023, 3, 3)
+        )
+    )
+    pages = {
+        reverse("staff_session_new"): "Add a working-group session",
+        reverse("staff_dialogue_record"): "Record a dialogue already held",
+        reverse("staff_record_as_held", args=[past.pk]): "This cannot be undone",
+        reverse("staff_record_as_held", args=[dialogue.pk]): "Only a dialogue whose date has come",
+        reverse("staff_dialogue_chairs", args=[dialogue.pk]): "Add a Chair",
+        reverse("staff_record_application", args=[dialogue.pk]): "Choose the organisation",
+        reverse("staff_record_decision", args=[dialogue.pk, registration.pk]): "Record the decision on",
+        reverse("staff_import", args=[dialogue.pk]): "Expected columns",
+    }
+    for url, text in pages.items():
+        response = secretariat_client.get(url)
+        assert response.status_code == 200, url
+        assert text in _text(response), url
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_chairs_page_runs_a_fixed_number_of_queries(secretariat_client, django_assert_max_num_queries, count):
+    dialogue = HeldDialogueFactory()
+    for n in range(count):
+        services.dialogue_chair_add(
+            dialogue=dialogue, by=None, honorific="Ms.", name=f"Chair {n}", title="Ambassador", country="AT"
+        )
+    with django_assert_max_num_queries(7):
+        response = secretariat_client.get(reverse("staff_dialogue_chairs", args=[dialogue.pk]))
+    assert len(response.context["chairs"]) == count
