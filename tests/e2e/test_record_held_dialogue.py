@@ -1,0 +1,130 @@
+"""The secretariat records, in the browser, a 2023 dialogue of the Working Group on the
+Smuggling of Migrants from nothing: the session, the dialogue as held, two Co-Chairs,
+the participating organisations, their applications and attendance imported from an XLSX
+sign-in sheet; the figures page counts them, and nobody is e-mailed."""
+
+import re
+
+from django.core import mail
+from openpyxl import Workbook
+from playwright.sync_api import expect
+
+from dialogue_portal.demo import DEMO_PASSWORD
+from dialogue_portal.demo import load as load_demo
+from sessions.models import Attendance, Dialogue, Registration
+from tests.factories import admitted_organisation
+
+ORGANISATIONS = [
+    ("Migrant Rights at Sea", "MRS", "ngo"),
+    ("Institute for Border Studies", "IBS", "academia"),
+    ("Shipping Compliance Forum", "SCF", "private_sector"),
+]
+SHEET = [
+    ("Migrant Rights at Sea", "Lena Sørensen", "lena@mrs.example", "Director", "yes"),
+    ("MRS", "Omar Haddad", "omar@mrs.example", "Lawyer", "yes"),
+    ("Institute for Border Studies", "Ana Lima", "ana@ibs.example", "Researcher", "yes"),
+    ("SCF", "Tom Reed", "tom@scf.example", "Compliance Officer", "no"),
+    ("SCF", "Kim Park", "kim@scf.example", "Analyst", "yes"),
+]
+
+
+def _sign_in(page, email):
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label(re.compile(r"^Password")).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("link", name="Sign out")).to_be_visible()
+
+
+def _sheet(path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Constructive dialogue, 5 July 2023: sign-in sheet"])
+    sheet.append(["Organisation", "Name", "E-mail", "Title", "Present"])
+    for row in SHEET:
+        sheet.append(list(row))
+    workbook.save(path)
+    return path
+
+
+def test_secretariat_records_a_2023_dialogue_from_nothing(
+    page, live_server, transactional_db, settings, tmp_path
+):
+    settings.DEMO_ACCOUNTS = True
+    load_demo(accounts=True)
+    # The organisations, registered and admitted (their accreditation already recorded).
+    for name, acronym, category in ORGANISATIONS:
+        admitted_organisation(name=name, acronym=acronym, category=category)
+    _sign_in(page, "secretariat@example.org")
+
+    # The session first, then the dialogue as held, with its real dates.
+    page.goto("/staff/calendar/")
+    page.get_by_role("link", name="Record a dialogue already held").click()
+    page.get_by_role("link", name=re.compile("Add the session first")).click()
+    page.get_by_label("Working group").select_option(label="Working Group on the Smuggling of Migrants")
+    page.get_by_label("Number").fill("10")
+    page.get_by_label("First day").fill("2023-07-03")
+    page.get_by_label("Last day").fill("2023-07-05")
+    page.get_by_role("button", name="Add the session").click()
+    expect(page.get_by_role("heading", name="Record a dialogue already held")).to_be_visible()
+    expect(page.get_by_label("Working-group session")).to_have_value(re.compile(r"\d+"))
+    page.get_by_label(re.compile(r"^Date")).fill("2023-07-05")
+    page.get_by_label("Start time").fill("15:00")
+    page.get_by_label("End time").fill("18:00")
+    page.get_by_label("Room").fill("Boardroom B")
+    page.get_by_label("Deadline for applications").fill("2023-06-20T23:59")
+    page.get_by_label("Deadline for written comments").fill("2023-06-27T23:59")
+    page.get_by_label("Representatives per organisation").fill("3")
+    page.get_by_role("button", name="Record the dialogue as held").click()
+    expect(page.locator("main")).to_contain_text("The dialogue is recorded as held. Nobody was e-mailed.")
+    dialogue = Dialogue.objects.get(session__number=10, session__working_group__name__contains="Smuggling")
+    assert dialogue.state == Dialogue.State.HELD
+
+    # Two Co-Chairs.
+    page.get_by_role("link", name="Chairs", exact=True).first.click()
+    for honorific, name, title, country in (
+        ("Ms.", "Ana Ruiz", "Ambassador of Mexico to Austria", "Mexico"),
+        ("Mr.", "Karl Berg", "Counsellor, Permanent Mission of Sweden", "Sweden"),
+    ):
+        page.get_by_label("Honorific").select_option(label=honorific)
+        page.get_by_label("Name").fill(name)
+        page.get_by_label("Title").fill(title)
+        page.get_by_label("Country").select_option(label=country)
+        page.get_by_role("button", name="Add the Chair").click()
+        expect(page.locator("main")).to_contain_text(f"{honorific} {name} is added.")
+    page.get_by_role("link", name="Back to recording").click()
+    expect(page.locator("main")).to_contain_text("Ms. Ana Ruiz, Ambassador of Mexico to Austria (Mexico)")
+
+    # The sign-in sheet: a preview, then the import.
+    page.get_by_role("link", name="Import participants from a sign-in sheet").click()
+    page.get_by_label("Sign-in sheet").set_input_files(_sheet(tmp_path / "sign-in.xlsx"))
+    page.get_by_role("button", name="Preview the import").click()
+    expect(page.locator("main")).to_contain_text("0 rows matched")
+    for row in SHEET:
+        page.get_by_label(re.compile(f"Add {row[1]}")).check()
+    page.get_by_label("Applications received on").fill("2023-06-15")
+    page.get_by_label("Applications approved on").fill("2023-06-22")
+    page.get_by_role("button", name="Check again with these choices").click()
+    expect(page.locator("main")).to_contain_text("5 rows matched (3 organisations, 4 people present)")
+    assert not Registration.objects.filter(dialogue=dialogue).exists()
+    page.get_by_role("button", name="Import the 5 matched rows").click()
+    expect(page.locator("main")).to_contain_text("3 organisations take part; 4 people marked present")
+
+    # The figures, from attendance alone.
+    figures = page.get_by_role("table").first
+    for category, counts in (
+        ("Non-governmental", r"1\s*2"),
+        ("Academia", r"1\s*1"),
+        ("Private sector", r"1\s*1"),
+    ):
+        expect(figures.get_by_role("row", name=re.compile(category))).to_have_text(
+            re.compile(counts + r"\s*$")
+        )
+    expect(figures.get_by_role("row", name=re.compile("Total"))).to_have_text(
+        re.compile(r"Total\s*3\s*4\s*$")
+    )
+    assert Attendance.objects.filter(dialogue=dialogue).count() == 4
+    assert set(Registration.objects.filter(dialogue=dialogue).values_list("state", flat=True)) == {
+        Registration.State.APPROVED
+    }
+    assert mail.outbox == []
