@@ -204,6 +204,10 @@ class ImportPreviewForm(PortalForm):
         widget=DateInput,
         help_text=_("For the organisations that have no application yet; by the deadline."),
     )
+    create_all = forms.BooleanField(
+        label=_("Add every person not yet on their organisation's list (each row with an e-mail)"),
+        required=False,
+    )
     decided_on = forms.DateField(
         label=_("Applications approved on"),
         widget=DateInput,
@@ -258,7 +262,10 @@ class ImportPreviewForm(PortalForm):
                 chosen[int(number)] = int(value)
         return chosen
 
-    def creates(self) -> set[int]:
+    def creates(self, rows: list[SheetRow]) -> set[int]:
+        """The rows whose unknown representative is to be added (every row, when asked)."""
+        if self.data.get("create_all"):
+            return {row.number for row in rows}
         return {
             int(name.removeprefix("create_"))
             for name in self.data

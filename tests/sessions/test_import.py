@@ -339,3 +339,22 @@ def test_preview_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(14):
         response = _upload(secretariat_client, world["dialogue"], "s.xlsx", data)
     assert len(response.context["matched"]) == count
+
+
+def test_every_unknown_representative_added_at_once(secretariat_client, world):
+    dialogue = world["dialogue"]
+    data = "organisation,name,email\nBA,Tom Beta,tom@beta.example\nBA,Una Beta,una@beta.example\n"
+    preview = _upload(secretariat_client, dialogue, "s.csv", data.encode())
+    assert "Add every person not yet on their organisation's list" in _text(preview)
+    response = secretariat_client.post(
+        reverse("staff_import_confirm", args=[dialogue.pk]),
+        {
+            "rows": preview.context["form"].initial["rows"],
+            "received_on": "2023-04-20",
+            "decided_on": "2023-04-20",
+            "create_all": "on",
+            "check": "1",
+        },
+    )
+    assert [match.status for match in response.context["matches"]] == [imports.MATCHED, imports.MATCHED]
+    assert not Representative.objects.filter(organisation=world["beta"]).exists()

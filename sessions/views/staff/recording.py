@@ -296,6 +296,7 @@ def _preview(request, dialogue, *, rows, form=None, choices=None, creates=frozen
             "ambiguous": [m for m in matches if m.is_ambiguous],
             "organisations": len({m.organisation.pk for m in matched}),
             "present": sum(1 for m in matched if m.row.present),
+            "can_create": any(m.can_create for m in matches),
         },
         status=status,
     )
@@ -336,7 +337,7 @@ def import_confirm(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("staff_import", dialogue.pk)
-    choices, creates = form.choices(), form.creates()
+    choices, creates = form.choices(), form.creates(rows)
     if "import" not in request.POST or not form.is_valid():
         return _preview(request, dialogue, rows=rows, form=form, choices=choices, creates=creates)
     matches = imports.match_rows(dialogue=dialogue, rows=rows, choices=choices, create=creates)
