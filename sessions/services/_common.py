@@ -2,7 +2,9 @@
 what is recorded after the fact (its mail withheld, its dates checked)."""
 
 import contextlib
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -38,13 +40,25 @@ def lock_dialogues(pks: Iterable[int]) -> dict[int, Dialogue]:
     }
 
 
-def after_the_fact(*dialogues: Dialogue):
-    """The mail of a change to dialogues already held: withheld, because what the
-    secretariat records after the fact was told to nobody at the time. A live dialogue's
-    mail goes as always."""
-    if dialogues and all(dialogue.state == Dialogue.State.HELD for dialogue in dialogues):
-        return mail.withheld()
-    return contextlib.nullcontext()
+def quiet_for_held(dialogue_ids: Callable[[dict[str, Any]], list[int]]):
+    """Decorate a service (called with keyword arguments) so that it sends nothing when
+    every dialogue it acts on (``dialogue_ids(kwargs)``) is already held: what the
+    secretariat records after the fact was told to nobody at the time. A live
+    dialogue's mail goes as always."""
+
+    def decorate(service):
+        @functools.wraps(service)
+        def run(**kwargs):
+            ids = set(dialogue_ids(kwargs))
+            held = bool(ids) and Dialogue.objects.filter(
+                pk__in=ids, state=Dialogue.State.HELD
+            ).count() == len(ids)
+            with mail.withheld() if held else contextlib.nullcontext():
+                return service(**kwargs)
+
+        return run
+
+    return decorate
 
 
 def check_recorded_time(when, *, field: str, by) -> None:

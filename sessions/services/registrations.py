@@ -18,7 +18,7 @@ from dialogue_portal.transitions import record, transition
 from stakeholders.models import Accreditation, Objection, Organisation, Representative
 
 from ..models import Dialogue, Registration
-from ._common import after_the_fact, check_recorded_time, lock_dialogue, lock_dialogues
+from ._common import check_recorded_time, lock_dialogue, lock_dialogues, quiet_for_held
 
 State = Registration.State
 
@@ -81,6 +81,16 @@ def registration_refusal(
     return None
 
 
+def _applied_for(kwargs: dict) -> list[int]:
+    kwargs["dialogues"] = list(kwargs["dialogues"])
+    return [dialogue.pk for dialogue in kwargs["dialogues"]]
+
+
+def _decided_on(kwargs: dict) -> list[int]:
+    return [kwargs["registration"].dialogue_id]
+
+
+@quiet_for_held(_applied_for)
 @transaction.atomic
 def registration_apply(
     *,
@@ -195,16 +205,15 @@ def registration_apply(
             occurred_at=received_at,
         )
         registrations.append(registration)
-    with after_the_fact(*dialogues):
-        send_templated(
-            "sessions/email/registration_received",
-            _focal_point_emails(organisation),
-            {
-                "organisation": organisation.name,
-                "dialogues": [str(dialogue) for dialogue in dialogues],
-                "url": _manage_url(organisation),
-            },
-        )
+    send_templated(
+        "sessions/email/registration_received",
+        _focal_point_emails(organisation),
+        {
+            "organisation": organisation.name,
+            "dialogues": [str(dialogue) for dialogue in dialogues],
+            "url": _manage_url(organisation),
+        },
+    )
     return registrations
 
 
@@ -226,6 +235,7 @@ def _check_decided_at(registration: Registration, decided_at, by) -> None:
         )
 
 
+@quiet_for_held(_decided_on)
 @transaction.atomic
 def registration_approve(
     *,
@@ -284,24 +294,20 @@ def registration_approve(
         "room": dialogue.room,
         "url": settings.SITE_URL + reverse("dialogue_detail", args=[dialogue.pk]),
     }
-    with after_the_fact(dialogue):
-        send_templated(
-            "sessions/email/registration_approved_representative",
-            registration.representatives.values_list("email", flat=True),
-            {
-                **details,
-                "meeting_link": dialogue.meeting_link,
-                "travel_support_granted": travel_support_granted,
-            },
-        )
-        send_templated(
-            "sessions/email/registration_decided",
-            _focal_point_emails(registration.organisation),
-            {**details, "approved": True, "url": _manage_url(registration.organisation)},
-        )
+    send_templated(
+        "sessions/email/registration_approved_representative",
+        registration.representatives.values_list("email", flat=True),
+        {**details, "meeting_link": dialogue.meeting_link, "travel_support_granted": travel_support_granted},
+    )
+    send_templated(
+        "sessions/email/registration_decided",
+        _focal_point_emails(registration.organisation),
+        {**details, "approved": True, "url": _manage_url(registration.organisation)},
+    )
     return registration
 
 
+@quiet_for_held(_decided_on)
 @transaction.atomic
 def registration_decline(
     *, registration: Registration, by: Any, reason: str, decided_at: datetime.datetime | None = None
@@ -325,18 +331,17 @@ def registration_decline(
         changes={"decided_at": decided_at or timezone.now(), "decline_reason": reason.strip()},
         occurred_at=decided_at,
     )
-    with after_the_fact(registration.dialogue):
-        send_templated(
-            "sessions/email/registration_decided",
-            _focal_point_emails(registration.organisation),
-            {
-                "organisation": registration.organisation.name,
-                "dialogue": str(registration.dialogue),
-                "approved": False,
-                "reason": reason.strip(),
-                "url": _manage_url(registration.organisation),
-            },
-        )
+    send_templated(
+        "sessions/email/registration_decided",
+        _focal_point_emails(registration.organisation),
+        {
+            "organisation": registration.organisation.name,
+            "dialogue": str(registration.dialogue),
+            "approved": False,
+            "reason": reason.strip(),
+            "url": _manage_url(registration.organisation),
+        },
+    )
     return registration
 
 
