@@ -530,3 +530,28 @@ def test_chairs_page_runs_a_fixed_number_of_queries(secretariat_client, django_a
     with django_assert_max_num_queries(7):
         response = secretariat_client.get(reverse("staff_dialogue_chairs", args=[dialogue.pk]))
     assert len(response.context["chairs"]) == count
+
+
+def test_admin_refuses_to_schedule_a_past_date_next_to_the_date(secretariat_client):
+    session = WorkingGroupSessionFactory(first_day=DAY, last_day=DAY)
+    data = {
+        "session": session.pk,
+        "date": DAY.isoformat(),
+        "start_time": "15:00",
+        "end_time": "18:00",
+        "time_zone": "Europe/Vienna",
+        "venue": "Vienna International Centre",
+        "room": "",
+        "format": "hybrid",
+        "meeting_link": "",
+        "applications_deadline_0": "2023-05-31",
+        "applications_deadline_1": "23:59",
+        "comments_deadline_0": "2023-06-07",
+        "comments_deadline_1": "23:59",
+    }
+    for prefix in ("chairs", "agenda_items"):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    response = secretariat_client.post(reverse("admin:dialogue_sessions_dialogue_add"), data)
+    assert response.status_code == 200
+    assert "record a dialogue already held" in " ".join(response.context["adminform"].form.errors["date"])
+    assert not Dialogue.objects.exists()
