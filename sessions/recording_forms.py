@@ -163,8 +163,8 @@ class RecordApplicationForm(DecisionFields):
 
 
 class RecordDecisionForm(DecisionFields):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, dialogue: Dialogue, **kwargs):
+        super().__init__(*args, dialogue=dialogue, **kwargs)
         self.fields["decision"].required = True
         self.fields["decision"].choices = DECISION_CHOICES[1:]
         self.fields["decided_at"].required = True
@@ -214,7 +214,8 @@ class ImportPreviewForm(PortalForm):
         help_text=_("The Extended Bureau's decision, for those not yet approved."),
     )
 
-    def __init__(self, *args, dialogue: Dialogue, user, matches=(), **kwargs):
+    def __init__(self, *args, dialogue: Dialogue, user=None, matches=(), **kwargs):
+        # user: whose upload the signed rows must be (the view always gives it).
         super().__init__(*args, **kwargs)
         self.dialogue, self.user = dialogue, user
         deadline = timezone.localtime(dialogue.applications_deadline, dialogue.zone).date()
@@ -248,7 +249,9 @@ class ImportPreviewForm(PortalForm):
             raise ValidationError(gettext("The preview is too old: upload the file again.")) from None
         except signing.BadSignature:
             raise ValidationError(gettext("The preview was not sent whole: upload the file again.")) from None
-        if payload.get("dialogue") != self.dialogue.pk or payload.get("user") != self.user.pk:
+        if payload.get("dialogue") != self.dialogue.pk or payload.get("user") != getattr(
+            self.user, "pk", None
+        ):
             raise ValidationError(gettext("This preview is of another upload: upload the file again."))
         return [SheetRow.from_list(values) for values in payload["rows"]]
 
