@@ -204,6 +204,11 @@ class ImportPreviewForm(PortalForm):
         widget=DateInput,
         help_text=_("For the organisations that have no application yet; by the deadline."),
     )
+    may_be_named = forms.BooleanField(
+        label=_("The organisations added may be named in the public list of participants"),
+        required=False,
+        help_text=_("Only if they agreed to it: a sign-in sheet does not say, and naming may expose them."),
+    )
     create_all = forms.BooleanField(
         label=_("Add every person not yet on their organisation's list (each row with an e-mail)"),
         required=False,

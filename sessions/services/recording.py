@@ -256,6 +256,7 @@ def participation_import(
     received_at: datetime.datetime,
     decided_at: datetime.datetime,
     expertise: str = "",
+    may_be_named: bool = False,
 ) -> ImportResult:
     """Import the participating organisations and the attendance of a dialogue already
     held, from its matched sign-in sheet: all rows or none.
@@ -263,7 +264,8 @@ def participation_import(
     Each organisation listed takes part: its application is recorded on its behalf unless
     it has one (received at ``received_at``, at the latest at the deadline, since it was
     admitted), and approved unless it is (at ``decided_at``, at the earliest when it was
-    received); each representative marked present gets an attendance row.
+    received; named in the public list of participants only if ``may_be_named``, which a
+    sign-in sheet does not tell); each representative marked present gets an attendance row.
     Side effects: the representatives added; those of :func:`registration_apply`,
     :func:`registration_approve` and :func:`attendance_update`; no e-mail.
     """
@@ -311,6 +313,7 @@ def participation_import(
                     by=by,
                     representatives=[person for person, _present in people],
                     expertise=expertise,
+                    may_be_named=may_be_named,
                     on_behalf=True,
                     received_at=min(received_at, stored.applications_deadline),
                 )

@@ -179,6 +179,26 @@ def test_csv_with_semicolons_and_other_headings_is_read(secretariat_client, worl
     assert match.representative == world["jane"]
 
 
+def test_imported_organisations_named_in_public_only_if_ticked(secretariat_client, world):
+    dialogue = world["dialogue"]
+    data = "organisation,name,email\nAlpha Network,Jane Doe,\nBA,Tom Beta,tom@beta.example\n"
+    for ticked, organisation in ((False, "alpha"), (True, "beta")):
+        rows = data.splitlines()
+        sheet = "\n".join([rows[0], rows[1 if organisation == "alpha" else 2]]).encode()
+        preview = _upload(secretariat_client, dialogue, "s.csv", sheet)
+        fields = {"rows": preview.context["form"].initial["rows"], "create_all": "on", "import": "1"}
+        fields |= {"received_on": "2023-04-20", "decided_on": "2023-04-20"}
+        secretariat_client.post(
+            reverse("staff_import_confirm", args=[dialogue.pk]),
+            fields | ({"may_be_named": "on"} if ticked else {}),
+        )
+    named = dict(Registration.objects.values_list("organisation__name", "may_be_named"))
+    assert named == {"Alpha Network": False, "Bêta Aid": True}
+    public = _text(secretariat_client.get(reverse("dialogue_detail", args=[dialogue.pk])))
+    assert "Bêta Aid" in public
+    assert "Alpha Network" not in public
+
+
 def test_csv_row_not_present_is_registered_without_attendance(secretariat_client, world):
     dialogue = world["dialogue"]
     data = "organisation,name,email,present\nAlpha Network,Jane Doe,,no\n"

@@ -363,6 +363,7 @@ def import_confirm(request, pk: int):
             rows=chosen,
             received_at=recorded_time(form.cleaned_data["received_on"], dialogue),
             decided_at=recorded_time(form.cleaned_data["decided_on"], dialogue),
+            may_be_named=form.cleaned_data["may_be_named"],
         )
     except ValidationError as error:
         add_service_errors(form, error)
