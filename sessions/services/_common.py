@@ -65,7 +65,8 @@ def check_recorded_time(when, *, field: str, by) -> None:
     """A time given for something recorded after the fact: by the secretariat, and not to come."""
     if not is_secretariat(by):
         raise ValidationError(
-            _("Only the secretariat records what happened on an organisation's behalf."), code="forbidden"
+            _("Only the secretariat records what happened after the fact, or on an organisation's behalf."),
+            code="forbidden",
         )
     if when is not None and when > timezone.now():
         raise ValidationError({field: [_("This has not happened yet: the date cannot be in the future.")]})
