@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from dialogue_portal.mail import send_templated
 from dialogue_portal.transitions import TransitionNotAllowed, record, transition
 
-from ..models import Accreditation, CirculationList, EcosocStatus, Objection, Organisation
+from ..models import Accreditation, CirculationList, Objection, Organisation
+from ..permissions import admit_refusal
 from ._common import _focal_point_emails, _secretariat_emails, _url
 from .organisations import lock_organisation
 
@@ -143,23 +144,10 @@ def accreditation_admit(
     Side effects: state ``admitted``, one audit row, e-mail to the focal points.
     """
     # Decided on the details as stored, not as read: an edit of them waits, or is seen.
-    organisation = accreditation.organisation = lock_organisation(accreditation.organisation_id)
-    if accreditation.state == State.SUBMITTED and organisation.ecosoc_status == EcosocStatus.NONE:
-        raise ValidationError(
-            _(
-                "Only organisations in consultative status with ECOSOC are admitted on review; "
-                "circulate this request to the States parties instead."
-            )
-        )
-    if accreditation.state == State.CIRCULATED:
-        today = today or timezone.localdate()
-        if accreditation.circulation_list.deadline >= today:
-            raise ValidationError(
-                _("States parties may object until %(deadline)s.")
-                % {"deadline": date_format(accreditation.circulation_list.deadline, "j F Y")}
-            )
-        if accreditation.objections.exists():
-            raise ValidationError(_("A State party objected: the Conference decides."))
+    accreditation.organisation = lock_organisation(accreditation.organisation_id)
+    refusal = admit_refusal(accreditation, today=today)
+    if refusal:
+        raise ValidationError(refusal)
     return _move(accreditation, to=State.ADMITTED, by=by, note=note, changes={"decided_at": timezone.now()})
 
 
@@ -251,6 +239,38 @@ def accreditation_circulate(
         note=circulation_list.reference,
         changes={"circulation_list": circulation_list},
     )
+
+
+@transaction.atomic
+def accreditations_circulate(
+    *,
+    accreditations: list[Accreditation],
+    by: Any,
+    circulation_list: CirculationList | None = None,
+    reference: str = "",
+    circulated_on: datetime.date | None = None,
+    deadline: datetime.date | None = None,
+) -> CirculationList:
+    """Circulate requests on an open list, or on a new one made from ``reference`` and its dates.
+
+    All or none: a refusal for one request leaves the others, and the new list, unmade.
+    Among several, the refusal names the organisation it is about.
+    Side effects: the new CirculationList row, if any; per request as accreditation_circulate.
+    """
+    if circulation_list is None:
+        circulation_list = circulation_list_create(
+            by=by, reference=reference.strip(), circulated_on=circulated_on, deadline=deadline
+        )
+    for accreditation in accreditations:
+        try:
+            accreditation_circulate(accreditation=accreditation, circulation_list=circulation_list, by=by)
+        except ValidationError as error:
+            if len(accreditations) == 1:
+                raise
+            raise ValidationError(
+                [f"{accreditation.organisation}: {message}" for message in error.messages]
+            ) from error
+    return circulation_list
 
 
 @transaction.atomic
