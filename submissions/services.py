@@ -20,6 +20,7 @@ from sessions.models import Dialogue
 from stakeholders.models import Accreditation, Organisation
 
 from .models import SEARCH_CONFIGURATIONS, Attachment, WrittenComment
+from .permissions import publish_refusal
 from .validation import check_attachment, check_length
 
 State = WrittenComment.State
@@ -300,12 +301,9 @@ def comment_publish(*, comment: WrittenComment, by: Any, anonymously: bool = Fal
     Side effects: state ``published``, the published time, the search vector; one audit
     row; e-mail to the submitter.
     """
-    if not comment.consent_to_publish:
-        raise ValidationError(
-            _("The organisation did not consent to publication: the comment is read, never published.")
-        )
-    if anonymously and not comment.anonymity_requested:
-        raise ValidationError(_("The organisation did not ask to be published without its name."))
+    refusal = publish_refusal(comment, anonymously=anonymously)
+    if refusal:
+        raise ValidationError(refusal)
     transition(
         comment,
         to=State.PUBLISHED,
