@@ -17,6 +17,7 @@ from dialogue_portal.transitions import record, transition
 from stakeholders.models import Accreditation, Objection, Organisation, Representative
 
 from ..models import Dialogue, Registration
+from ..permissions import approve_refusal
 from ._common import lock_dialogue, lock_dialogues
 
 State = Registration.State
@@ -184,11 +185,9 @@ def registration_approve(
     # The dialogue's state as stored, held until this decision is committed: a cancellation
     # waits and then e-mails these representatives too, or came first and refuses it.
     registration.dialogue = lock_dialogue(registration.dialogue_id)
-    if registration.dialogue.state in (Dialogue.State.CANCELLED, Dialogue.State.HELD):
-        raise ValidationError(
-            _("The dialogue is %(state)s: applications can no longer be approved.")
-            % {"state": registration.dialogue.get_state_display()}
-        )
+    refusal = approve_refusal(registration)
+    if refusal:
+        raise ValidationError(refusal)
     if travel_support_granted and not registration.travel_support_requested:
         raise ValidationError(
             {"travel_support_granted": [_("The organisation did not ask for travel support.")]}

@@ -15,8 +15,7 @@ open, read-only, to the dialogue's Chairs. Every change is a service's.
 from .day import SPEAKER_ACTIONS, attendance, figures, speaker_action, speakers
 from .registrations import application, applications
 from .scheduling import (
-    ACTION_TARGETS,
-    DIALOGUE_ACTIONS,
+    LIFECYCLE,
     State,
     agenda_move,
     calendar,
@@ -25,8 +24,7 @@ from .scheduling import (
 )
 
 __all__ = [
-    "ACTION_TARGETS",
-    "DIALOGUE_ACTIONS",
+    "LIFECYCLE",
     "SPEAKER_ACTIONS",
     "State",
     "agenda_move",
