@@ -122,3 +122,8 @@ def can_move_agenda(dialogue: Dialogue) -> bool:
 
 def can_approve(registration: Registration) -> bool:
     return approve_refusal(registration) is None
+
+
+def can_move_speaker(intervention: Intervention) -> bool:
+    """Only a speaker waiting on the list moves: those who have spoken keep their places."""
+    return intervention.state == Intervention.State.SCHEDULED

@@ -26,6 +26,7 @@ from .registrations import (
     registration_approve,
     registration_decline,
     registration_withdraw,
+    registrations_decide,
 )
 from .speakers import (
     INTERVENTION_NEXT_STATES,
@@ -60,4 +61,5 @@ __all__ = [
     "registration_approve",
     "registration_decline",
     "registration_withdraw",
+    "registrations_decide",
 ]

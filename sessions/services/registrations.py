@@ -256,6 +256,41 @@ def registration_decline(*, registration: Registration, by: Any, reason: str) ->
 
 
 @transaction.atomic
+def registrations_decide(
+    *,
+    registrations: Iterable[Registration],
+    to: str,
+    by: Any,
+    reason: str = "",
+    travel_support_granted: bool = False,
+) -> list[Registration]:
+    """The Extended Bureau's one decision (``to``: approved or declined) on several applications.
+
+    All or none: a refusal for one leaves the others, and their e-mails, undone. Among
+    several, a refusal that names no field says which application it is about.
+    Side effects: per application as registration_approve or registration_decline.
+    """
+    registrations = list(registrations)
+    if to not in (State.APPROVED, State.DECLINED):
+        raise ValidationError(_("The Extended Bureau approves or declines an application."))
+    for registration in registrations:
+        try:
+            if to == State.APPROVED:
+                registration_approve(
+                    registration=registration, by=by, travel_support_granted=travel_support_granted
+                )
+            else:
+                registration_decline(registration=registration, by=by, reason=reason)
+        except ValidationError as error:
+            if hasattr(error, "error_dict") or len(registrations) == 1:
+                raise
+            raise ValidationError(
+                [f"{registration.organisation.name}: {message}" for message in error.messages]
+            ) from error
+    return registrations
+
+
+@transaction.atomic
 def registration_withdraw(*, registration: Registration, by: Any) -> Registration:
     """The organisation withdraws its application (before or after approval).
 

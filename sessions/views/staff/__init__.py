@@ -12,8 +12,8 @@ open, read-only, to the dialogue's Chairs. Every change is a service's.
 ``_common``: fetching the dialogue for a page, the summary of a refused form.
 """
 
-from .day import SPEAKER_ACTIONS, attendance, figures, speaker_action, speakers
-from .registrations import application, applications
+from .day import SPEAKER_LIFECYCLE, attendance, figures, speaker_action, speakers
+from .registrations import application, application_action, applications
 from .scheduling import (
     LIFECYCLE,
     State,
@@ -25,10 +25,11 @@ from .scheduling import (
 
 __all__ = [
     "LIFECYCLE",
-    "SPEAKER_ACTIONS",
+    "SPEAKER_LIFECYCLE",
     "State",
     "agenda_move",
     "application",
+    "application_action",
     "applications",
     "attendance",
     "calendar",
