@@ -19,8 +19,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from dialogue_portal.history import history
 from dialogue_portal.state_change import Action, Lifecycle, StateChangeView, page_errors
@@ -190,8 +189,8 @@ LIFECYCLE = Lifecycle(
         Action(
             slug="admit",
             target=State.ADMITTED,
-            label=_lazy("Admit"),
-            explanation=_lazy(
+            label=gettext_lazy("Admit"),
+            explanation=gettext_lazy(
                 "The organisation is in consultative status with ECOSOC: "
                 "it is admitted on the secretariat's review."
             ),
@@ -203,9 +202,9 @@ LIFECYCLE = Lifecycle(
         Action(
             slug="circulate",
             target=State.CIRCULATED,
-            heading=_lazy("Circulate to the States parties"),
-            label=_lazy("Put on the circulation list"),
-            explanation=_lazy("Choose an open list, or make a new one here."),
+            heading=gettext_lazy("Circulate to the States parties"),
+            label=gettext_lazy("Put on the circulation list"),
+            explanation=gettext_lazy("Choose an open list, or make a new one here."),
             form_class=CirculateForm,
             form_kwargs=_dated,
             perform=_circulate_one,
@@ -213,9 +212,9 @@ LIFECYCLE = Lifecycle(
         Action(
             slug="object",
             target=State.OBJECTED,
-            heading=_lazy("Record an objection"),
-            label=_lazy("Record the objection"),
-            explanation=_lazy(
+            heading=gettext_lazy("Record an objection"),
+            label=gettext_lazy("Record the objection"),
+            explanation=gettext_lazy(
                 "The request then awaits the Conference's decision. The organisation is told that an "
                 "objection was made, never by whom."
             ),
@@ -226,8 +225,8 @@ LIFECYCLE = Lifecycle(
         Action(
             slug="return",
             target=State.RETURNED,
-            heading=_lazy("Return for correction"),
-            label=_lazy("Return the request"),
+            heading=gettext_lazy("Return for correction"),
+            label=gettext_lazy("Return the request"),
             form_class=ReturnForm,
             perform=_return,
             style="secondary",
@@ -235,12 +234,12 @@ LIFECYCLE = Lifecycle(
         Action(
             slug="reject",
             target=State.REJECTED,
-            heading=_lazy("Reject"),
-            label=_lazy("Reject the request"),
+            heading=gettext_lazy("Reject"),
+            label=gettext_lazy("Reject the request"),
             form_class=RejectForm,
             perform=_reject,
             confirm=True,
-            consequences=_lazy(
+            consequences=gettext_lazy(
                 "The organisation's focal points are e-mailed the decision and its reason. "
                 "A rejected request cannot be reopened: the organisation would have to request again."
             ),

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from dialogue_portal.history import history
@@ -110,9 +110,9 @@ LIFECYCLE = Lifecycle(
         Action(
             slug="publish",
             target=State.PUBLISHED,
-            heading=_lazy("Publish"),
-            label=_lazy("Publish with the organisation's name"),
-            explanation=_lazy(
+            heading=gettext_lazy("Publish"),
+            label=gettext_lazy("Publish with the organisation's name"),
+            explanation=gettext_lazy(
                 "The comment appears on the public page of written comments; the submitter is told by e-mail."
             ),
             form_class=PublishForm,
@@ -122,9 +122,9 @@ LIFECYCLE = Lifecycle(
         Action(
             slug="publish-anonymously",
             target=State.PUBLISHED,
-            heading=_lazy("Publish without the organisation's name"),
-            label=_lazy("Publish without the name"),
-            explanation=_lazy(
+            heading=gettext_lazy("Publish without the organisation's name"),
+            label=gettext_lazy("Publish without the name"),
+            explanation=gettext_lazy(
                 "The organisation asked for it, for protection from reprisals: the public page says "
                 "“a non-governmental organization”."
             ),
@@ -135,13 +135,13 @@ LIFECYCLE = Lifecycle(
         Action(
             slug="reject",
             target=State.REJECTED,
-            heading=_lazy("Reject"),
-            label=_lazy("Reject the comment"),
-            explanation=_lazy("The submitter reads the reason."),
+            heading=gettext_lazy("Reject"),
+            label=gettext_lazy("Reject the comment"),
+            explanation=gettext_lazy("The submitter reads the reason."),
             form_class=ReasonForm,
             perform=_reject,
             confirm=True,
-            consequences=_lazy(
+            consequences=gettext_lazy(
                 "The submitter is e-mailed the decision and its reason. A rejected comment is never "
                 "published and cannot be submitted again."
             ),
@@ -150,13 +150,13 @@ LIFECYCLE = Lifecycle(
         Action(
             slug="unpublish",
             target=State.UNPUBLISHED,
-            heading=_lazy("Take off the public page"),
-            label=_lazy("Unpublish the comment"),
-            explanation=_lazy("The submitter reads the reason."),
+            heading=gettext_lazy("Take off the public page"),
+            label=gettext_lazy("Unpublish the comment"),
+            explanation=gettext_lazy("The submitter reads the reason."),
             form_class=ReasonForm,
             perform=_unpublish,
             confirm=True,
-            consequences=_lazy(
+            consequences=gettext_lazy(
                 "The comment leaves the public page and its search at once; the submitter is e-mailed "
                 "the reason. It cannot be published again."
             ),

@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from dialogue_portal.roles import is_secretariat, secretariat_required
 from dialogue_portal.state_change import Action, Lifecycle, StateChangeView
@@ -200,11 +199,15 @@ IState = Intervention.State
 SPEAKER_LIFECYCLE = Lifecycle(
     next_states=services.INTERVENTION_NEXT_STATES,
     actions=[
-        Action(slug="schedule", target=IState.SCHEDULED, label=_lazy("Put on the list"), perform=_schedule),
-        Action(slug="up", label=_lazy("Move up"), perform=_up, allowed=can_move_speaker),
-        Action(slug="down", label=_lazy("Move down"), perform=_down, allowed=can_move_speaker),
-        Action(slug="deliver", target=IState.DELIVERED, label=_lazy("Took the floor"), perform=_deliver),
-        Action(slug="withdraw", target=IState.WITHDRAWN, label=_lazy("Withdraw"), perform=_withdraw),
+        Action(
+            slug="schedule", target=IState.SCHEDULED, label=gettext_lazy("Put on the list"), perform=_schedule
+        ),
+        Action(slug="up", label=gettext_lazy("Move up"), perform=_up, allowed=can_move_speaker),
+        Action(slug="down", label=gettext_lazy("Move down"), perform=_down, allowed=can_move_speaker),
+        Action(
+            slug="deliver", target=IState.DELIVERED, label=gettext_lazy("Took the floor"), perform=_deliver
+        ),
+        Action(slug="withdraw", target=IState.WITHDRAWN, label=gettext_lazy("Withdraw"), perform=_withdraw),
     ],
 )
 

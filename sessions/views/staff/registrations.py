@@ -9,8 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from dialogue_portal.history import history
 from dialogue_portal.roles import secretariat_required
@@ -112,9 +111,9 @@ LIFECYCLE = Lifecycle(
         Action(
             slug="approve",
             target=State.APPROVED,
-            label=_lazy("Approve the application"),
-            heading=_lazy("Approve"),
-            explanation=_lazy(
+            label=gettext_lazy("Approve the application"),
+            heading=gettext_lazy("Approve"),
+            explanation=gettext_lazy(
                 "Each representative receives the meeting link and the practical details by e-mail."
             ),
             form_class=ApproveForm,
@@ -125,12 +124,12 @@ LIFECYCLE = Lifecycle(
         Action(
             slug="decline",
             target=State.DECLINED,
-            label=_lazy("Decline the application"),
-            heading=_lazy("Decline"),
+            label=gettext_lazy("Decline the application"),
+            heading=gettext_lazy("Decline"),
             form_class=DeclineForm,
             perform=_decline,
             confirm=True,
-            consequences=_lazy(
+            consequences=gettext_lazy(
                 "The organisation's focal points are e-mailed the decision and its reason. "
                 "A declined application cannot be reopened."
             ),

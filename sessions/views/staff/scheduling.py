@@ -14,7 +14,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dialogue_portal.roles import secretariat_required
@@ -131,9 +131,9 @@ LIFECYCLE = Lifecycle(
         Action(
             slug="open",
             target=State.OPEN,
-            heading=_lazy("Open for applications and comments"),
-            label=_lazy("Open the dialogue"),
-            explanation=_lazy(
+            heading=gettext_lazy("Open for applications and comments"),
+            label=gettext_lazy("Open the dialogue"),
+            explanation=gettext_lazy(
                 "Admitted organisations may apply, and send written comments, until the deadlines."
             ),
             perform=_open,
@@ -142,12 +142,12 @@ LIFECYCLE = Lifecycle(
         Action(
             slug="close",
             target=State.CLOSED,
-            heading=_lazy("Close for applications and comments"),
-            label=_lazy("Close the dialogue"),
-            explanation=_lazy("No more applications or written comments, even before the deadlines."),
+            heading=gettext_lazy("Close for applications and comments"),
+            label=gettext_lazy("Close the dialogue"),
+            explanation=gettext_lazy("No more applications or written comments, even before the deadlines."),
             perform=_close,
             confirm=True,
-            consequences=_lazy(
+            consequences=gettext_lazy(
                 "Nobody is e-mailed. A closed dialogue cannot be opened again: organisations that have "
                 "not applied or sent their comments by now cannot do so."
             ),
@@ -155,24 +155,26 @@ LIFECYCLE = Lifecycle(
         Action(
             slug="hold",
             target=State.HELD,
-            heading=_lazy("Mark as held"),
-            label=_lazy("Record that it was held"),
-            explanation=_lazy(
+            heading=gettext_lazy("Mark as held"),
+            label=gettext_lazy("Record that it was held"),
+            explanation=gettext_lazy(
                 "On the day of the dialogue or later. The Chair's summary can then be published."
             ),
             perform=_hold,
             allowed=can_mark_held,
             confirm=True,
-            consequences=_lazy(
+            consequences=gettext_lazy(
                 "Nobody is e-mailed. A held dialogue can no longer be postponed or cancelled, its agenda "
                 "no longer changes, and no more applications can be approved."
             ),
         ),
         Action(
             slug="postpone",
-            heading=_lazy("Postpone"),
-            label=_lazy("Postpone the dialogue"),
-            explanation=_lazy("Every applicant is e-mailed the new date; calendar entries are updated."),
+            heading=gettext_lazy("Postpone"),
+            label=gettext_lazy("Postpone the dialogue"),
+            explanation=gettext_lazy(
+                "Every applicant is e-mailed the new date; calendar entries are updated."
+            ),
             form_class=PostponeForm,
             form_kwargs=lambda dialogue: {"dialogue": dialogue},
             perform=_postpone,
@@ -183,13 +185,13 @@ LIFECYCLE = Lifecycle(
         Action(
             slug="cancel",
             target=State.CANCELLED,
-            heading=_lazy("Cancel"),
-            label=_lazy("Cancel the dialogue"),
-            explanation=_lazy("Calendar entries show it as cancelled."),
+            heading=gettext_lazy("Cancel"),
+            label=gettext_lazy("Cancel the dialogue"),
+            explanation=gettext_lazy("Calendar entries show it as cancelled."),
             form_class=CancelForm,
             perform=_cancel,
             confirm=True,
-            consequences=_lazy(
+            consequences=gettext_lazy(
                 "The focal points of every organisation that applied, and every approved representative, "
                 "are e-mailed the cancellation with its reason; the public page shows the reason."
             ),
