@@ -158,11 +158,22 @@ class Lifecycle:
 
 
 class StateChangeView(View):
-    """One action's URL: ``<object's page>/<slug>/``.
+    """One action's URL: ``<object's page>/<slug>/`` (the slug in the URL kwarg ``action``).
+
+    GET: for a ``confirm`` action, its confirmation page (405 for any other: its form is on
+    the object's page; a redirect to that page when the move is no longer offered).
+    POST: the form validated, the service called; success redirects to the object's page
+    with the service's message; a refusal shows the confirmation page again (for a
+    ``confirm`` action still offered) or the object's page, the error next to its field.
 
     A subclass sets ``lifecycle`` and says how to fetch the object (checking permissions,
     404 for others' data), where its page is, and how to render that page again with a
-    refused form. Optional: ``confirm_context`` (the object's name on the confirmation page).
+    refused form. Optional: ``confirm_context`` (``object_name`` and ``nav_template`` for
+    the confirmation page), ``refresh`` (reading the object again after a refusal).
+
+    The object's page shows ``lifecycle.offers(obj, url=..., failed=...)`` with
+    ``{% include "state_change/actions.html" %}`` and ``page_errors(failed, offers)`` as
+    its error summary.
     """
 
     lifecycle: Lifecycle
