@@ -88,3 +88,10 @@ def get_circulation_list_for_secretariat(user, pk: int) -> CirculationList:
     if not is_secretariat(user):
         raise Http404
     return get_object_or_404(CirculationList, pk=pk)
+
+
+def get_organisation_for_secretariat(user, pk: int) -> Organisation:
+    """Any organisation, for the secretariat, which acts on its behalf; 404 for anyone else."""
+    if not is_secretariat(user):
+        raise Http404
+    return get_object_or_404(Organisation, pk=pk)
