@@ -2,6 +2,8 @@
 input; the services decide (a date in the future, a duplicate organisation, a move the
 lifecycle does not allow are refused there, and shown next to the field)."""
 
+from collections.abc import Sequence
+
 from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -113,7 +115,8 @@ class AccreditationDecisionForm(MarkedRequired, PortalForm):
         ),
     )
 
-    def __init__(self, *args, actions: list[str], **kwargs):
+    def __init__(self, *args, actions: Sequence[str] = tuple(ACTION_LABELS), **kwargs):
+        """``actions``: what may be recorded on the request now (the view asks the lifecycle)."""
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [(action, ACTION_LABELS[action]) for action in actions]
         if "circulate" in actions:
