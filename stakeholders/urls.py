@@ -62,6 +62,7 @@ urlpatterns = [
     path("staff/organisations/", desk.organisations, name="staff_organisations"),
     path("staff/organisations/register/", desk.register, name="staff_organisation_register"),
     path("staff/organisations/<int:pk>/", desk.organisation, name="staff_organisation"),
+    path("staff/organisations/<int:pk>/edit/", desk.edit, name="staff_organisation_edit"),
     path("staff/organisations/<int:pk>/invite/", desk.invite, name="staff_organisation_invite"),
     path(
         "staff/organisations/<int:pk>/representatives/add/",

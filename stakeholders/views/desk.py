@@ -177,6 +177,37 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
 
 @secretariat_required
 @GET_POST
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_organisation_for_secretariat(request.user, pk)
+    # The form changes the instance as it validates: keep the saved name for the page.
+    saved = Organisation(pk=organisation.pk, name=organisation.name, acronym=organisation.acronym)
+    form = DeskOrganisationForm(_data(request), instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            # Only what was changed here: a focal point's change to another detail stands.
+            services.organisation_update(
+                organisation=form.instance, by=request.user, fields=form.changed_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The details are saved."))
+            return redirect("stakeholders:staff_organisation", organisation.pk)
+    return _form_page(
+        request,
+        form,
+        organisation=saved,
+        title=_("Edit the details"),
+        intro=_(
+            "For corrections the organisation sent the secretariat. While its request is before the "
+            "States parties, the details they were sent stay as they were."
+        ),
+        button=_("Save the details"),
+    )
+
+
+@secretariat_required
+@GET_POST
 def invite(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_organisation_for_secretariat(request.user, pk)
     form = DeskInvitationForm(_data(request))

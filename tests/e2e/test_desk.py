@@ -95,6 +95,7 @@ def test_register_on_behalf_and_record_request(page, live_server, transactional_
         ("decision", "Record what happened to the request"),
         ("invite", "Invite the focal point"),
         ("representative", "Add a representative"),
+        ("edit", "Edit the details"),
     ):
         page.goto(f"/staff/organisations/{organisation.pk}/")
         page.get_by_role("link", name=link).click()

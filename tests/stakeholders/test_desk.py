@@ -428,6 +428,7 @@ def _desk_urls(organisation) -> list[str]:
             for name in (
                 "staff_organisation",
                 "staff_organisation_invite",
+                "staff_organisation_edit",
                 "staff_representative_add",
                 "staff_accreditation_record",
                 "staff_accreditation_decision",
@@ -476,3 +477,21 @@ def test_another_secretariat_member_sees_who_acted(client, post, secretariat):
     assert f"by {secretariat.email} for the organisation" in _page(
         client.get(_url("staff_organisation", organisation))
     )
+
+
+def test_details_corrected_on_behalf(post):
+    organisation = OrganisationFactory(name="Red Andina", acronym="RA", postal_address="Old")
+    form = _details(name="Red Andina", acronym="RA", postal_address="Av. Nueva 5, Lima")
+    response = post(_url("staff_organisation_edit", organisation), form, follow=True)
+    assert "The details are saved." in _page(response)
+    organisation.refresh_from_db()
+    assert organisation.postal_address == "Av. Nueva 5, Lima"
+
+
+def test_details_under_circulation_stay_as_circulated(post):
+    accreditation = AccreditationFactory(state=State.CIRCULATED)
+    organisation = accreditation.organisation
+    response = post(_url("staff_organisation_edit", organisation), _details(name="Renamed"))
+    assert "This stays as it was circulated to the States parties" in _page(response)
+    organisation.refresh_from_db()
+    assert organisation.name != "Renamed"
