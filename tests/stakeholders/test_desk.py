@@ -249,8 +249,12 @@ def test_request_recorded_today_sends_receipt_to_focal_point(post):
     assert [message.to for message in mail.outbox] == [["ana@red.example"]]
 
 
-def test_request_received_in_future_is_refused_next_to_field(post):
+def test_request_received_in_future_is_refused_next_to_field(secretariat_client, post):
     organisation = OrganisationFactory()
+    # The picker stops at today; a date typed past it is refused by the service.
+    form = _page(secretariat_client.get(_url("staff_accreditation_record", organisation)))
+    today = _today().isoformat()
+    assert re.search(rf'<input type="date" name="received_at" value="{today}"[^>]*max="{today}"', form)
     tomorrow = _today() + datetime.timedelta(days=1)
     response = post(_url("staff_accreditation_record", organisation), {"received_at": tomorrow.isoformat()})
     page = _page(response)
