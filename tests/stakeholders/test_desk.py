@@ -499,3 +499,12 @@ def test_details_under_circulation_stay_as_circulated(post):
     assert "This stays as it was circulated to the States parties" in _page(response)
     organisation.refresh_from_db()
     assert organisation.name != "Renamed"
+
+
+def test_focal_point_sees_day_the_request_was_received(client, post):
+    focal_point = FocalPointFactory()
+    received = _days_ago(15)
+    post(_url("staff_accreditation_record", focal_point.organisation), {"received_at": received.isoformat()})
+    client.force_login(focal_point.user)
+    page = _page(client.get(_url("manage", focal_point.organisation)))
+    assert re.search(rf"<td><time [^>]*>{received.strftime('%-d %B %Y')}</time></td>", page)
