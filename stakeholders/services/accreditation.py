@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from dialogue_portal import mail
 from dialogue_portal.mail import send_templated
-from dialogue_portal.transitions import TransitionNotAllowed, record, transition
+from dialogue_portal.transitions import TransitionNotAllowed, record, save_in_state, transition
 
 from ..models import Accreditation, CirculationList, EcosocStatus, Objection, Organisation
 from ._common import _focal_point_emails, _secretariat_emails, _url, is_before_today, past_moment
@@ -143,8 +143,8 @@ def accreditation_request(
         raise ValidationError(_("The organisation's accreditation has already been requested.")) from None
     if received is not None:
         # auto_now_add set the time of the INSERT; the request was submitted when it arrived.
-        Accreditation.objects.filter(pk=accreditation.pk).update(submitted_at=received)
         accreditation.submitted_at = received
+        save_in_state(accreditation, fields=["submitted_at"], states=[State.SUBMITTED])
     record(
         accreditation,
         by=by,
