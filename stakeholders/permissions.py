@@ -130,3 +130,10 @@ def admit_refusal(accreditation: Accreditation, *, today=None) -> str | None:
 
 def can_admit(accreditation: Accreditation, *, today=None) -> bool:
     return admit_refusal(accreditation, today=today) is None
+
+
+def get_organisation_for_secretariat(user, pk: int) -> Organisation:
+    """Any organisation, for the secretariat, which acts on its behalf; 404 for anyone else."""
+    if not is_secretariat(user):
+        raise Http404
+    return get_object_or_404(Organisation, pk=pk)
