@@ -33,8 +33,8 @@ from ..desk_forms import (
     DeskOrganisationForm,
     DeskRepresentativeForm,
 )
-from ..models import Accreditation, EcosocStatus, Organisation, Representative
-from ..permissions import get_organisation_for_secretariat, secretariat_required
+from ..models import Accreditation, Organisation, Representative
+from ..permissions import can_admit, get_organisation_for_secretariat, secretariat_required
 
 State = Accreditation.State
 PAGE_SIZE = 50
@@ -135,11 +135,8 @@ def desk_actions(accreditation: Accreditation | None, *, today) -> list[str]:
     state = accreditation.state
     allowed = services.NEXT_STATES[state]
     actions = []
-    if State.ADMITTED in allowed:
-        on_review = state == State.SUBMITTED and accreditation.organisation.ecosoc_status == EcosocStatus.NONE
-        waiting = state == State.CIRCULATED and accreditation.circulation_list.deadline >= today
-        if not (on_review or waiting):
-            actions.append("admit")
+    if State.ADMITTED in allowed and can_admit(accreditation, today=today):
+        actions.append("admit")
     if State.CIRCULATED in allowed:
         actions.append("circulate")
     if State.RETURNED in allowed:
