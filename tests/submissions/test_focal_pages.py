@@ -115,6 +115,16 @@ def _stored_files(root) -> list:
     return [path for path in root.rglob("*") if path.is_file()]
 
 
+def _attached_files(root) -> list:
+    """Stored files but those kept from a refused save for the next one (test_kept_files.py)."""
+    kept = root / "attachments" / "kept"
+    return [path for path in _stored_files(root) if kept not in path.parents]
+
+
+def _kept_names(root) -> list[str]:
+    return sorted(path.suffix for path in (root / "attachments" / "kept").glob("*"))
+
+
 # --- Fixtures ----------------------------------------------------------------------------------
 
 
@@ -171,8 +181,7 @@ def _form(**overrides) -> dict:
         "title": "Firearms data held by civil society",
         "body": "Civil society holds data on firearms trafficking.\n\nThe review should use it.",
         "language": "en",
-        "agenda_item": "",
-        "cluster": "",
+        "about": "",
         "consent_to_publish": "on",
         "save": "1",
     }
@@ -248,15 +257,15 @@ def test_draft_shows_agenda_items_of_its_dialogue_only(focal_client, organisatio
     assert "Tracing of firearms" in page
     assert "An item of another dialogue" not in page
 
-    focal_client.post(_new_url(organisation, dialogue), _form(agenda_item=str(item.pk)))
+    focal_client.post(_new_url(organisation, dialogue), _form(about=f"item:{item.pk}"))
     assert WrittenComment.objects.get().agenda_item == item
 
 
 def test_draft_with_agenda_item_of_other_dialogue_is_refused(focal_client, organisation, dialogue):
     other = AgendaItemFactory()
-    response = focal_client.post(_new_url(organisation, dialogue), _form(agenda_item=str(other.pk)))
+    response = focal_client.post(_new_url(organisation, dialogue), _form(about=f"item:{other.pk}"))
     assert response.status_code == 200
-    assert _field_errors(_page(response), "agenda_item")
+    assert _field_errors(_page(response), "about")
     assert not WrittenComment.objects.exists()
 
 
@@ -321,7 +330,9 @@ def test_refused_attachment_on_edit_leaves_draft_and_its_files(focal_client, dra
     draft.refresh_from_db()
     assert draft.title == "Firearms data held by civil society"
     assert list(Attachment.objects.all()) == [kept]
-    assert _stored_files(media_root) == [media_root / kept.file.name]
+    assert _attached_files(media_root) == [media_root / kept.file.name]
+    # The file that passed is kept for the next save, not attached.
+    assert _kept_names(media_root) == [".odt"]
 
 
 def test_one_refused_file_among_good_ones_stores_none(focal_client, organisation, dialogue, media_root):
@@ -329,7 +340,8 @@ def test_one_refused_file_among_good_ones_stores_none(focal_client, organisation
     response = focal_client.post(_new_url(organisation, dialogue), _form(attachments=files))
     assert "“bad.pdf” is refused" in _field_errors(_page(response), "attachments")
     assert not Attachment.objects.exists()
-    assert _stored_files(media_root) == []
+    assert _attached_files(media_root) == []
+    assert _kept_names(media_root) == [".docx", ".pdf"]
 
 
 def test_more_than_three_attachments_refused(focal_client, organisation, dialogue, media_root):
@@ -337,7 +349,8 @@ def test_more_than_three_attachments_refused(focal_client, organisation, dialogu
     response = focal_client.post(_new_url(organisation, dialogue), _form(attachments=files))
     assert "At most 3 attachments" in _field_errors(_page(response), "attachments")
     assert not WrittenComment.objects.exists()
-    assert _stored_files(media_root) == []
+    assert _attached_files(media_root) == []
+    assert _kept_names(media_root) == [".pdf"] * 3  # as many as fit
 
 
 def test_fourth_attachment_on_edit_refused(focal_client, draft, media_root):
@@ -438,14 +451,18 @@ def test_submit_twice_gives_one_submission(focal_client, draft, dialogue, django
     assert _tracking(dialogue) in _page(second)
 
 
-def test_save_and_submit_from_new_form(
+def test_save_and_submit_from_new_form_asks_then_submits(
     focal_client, organisation, focal_user, dialogue, django_capture_on_commit_callbacks
 ):
     data = _form(submit="1")
     del data["save"]
     with django_capture_on_commit_callbacks(execute=True):
-        response = focal_client.post(_new_url(organisation, dialogue), data, follow=True)
-    comment = WrittenComment.objects.get()
+        asked = focal_client.post(_new_url(organisation, dialogue), data, follow=True)
+        comment = WrittenComment.objects.get()
+        assert comment.state == State.DRAFT  # saved, not yet submitted: it asks first
+        assert "Submit the comment?" in _page(asked)
+        response = focal_client.post(_url("submit", comment), follow=True)
+    comment.refresh_from_db()
     assert (comment.state, comment.tracking_number) == (State.SUBMITTED, _tracking(dialogue))
     assert "tracking number " + _tracking(dialogue) in _page(response)
     assert [email.to for email in mail.outbox] == [[focal_user.email]]
@@ -458,11 +475,16 @@ def test_new_form_sent_twice_makes_one_comment(
     token = re.search(r'name="form_token" value="([0-9a-f]+)"', page).group(1)
     data = _form(submit="1", form_token=token)
     with django_capture_on_commit_callbacks(execute=True):
-        focal_client.post(_new_url(organisation, dialogue), data)
-        second = focal_client.post(_new_url(organisation, dialogue), data, follow=True)
-    comment = WrittenComment.objects.get()
+        first = focal_client.post(_new_url(organisation, dialogue), data)
+        second = focal_client.post(_new_url(organisation, dialogue), data)
+        comment = WrittenComment.objects.get()
+        # Both sendings lead to the one draft's confirmation.
+        assert first.url == second.url == _url("submit", comment)
+        focal_client.post(first.url)
+        again = focal_client.post(second.url, follow=True)
+    comment.refresh_from_db()
     assert (comment.state, comment.sequence) == (State.SUBMITTED, 1)
-    assert _tracking(dialogue) in _page(second)
+    assert _tracking(dialogue) in _page(again)
     assert len(mail.outbox) == 1
 
 
@@ -489,7 +511,8 @@ def test_new_form_resent_after_a_save_that_died_stores_it_once(
     settings.MEDIA_ROOT = tmp_path / "media"
     with django_capture_on_commit_callbacks(execute=True):
         focal_client.post(_new_url(organisation, dialogue), sending())
-        again = focal_client.post(_new_url(organisation, dialogue), sending(), follow=True)
+        confirm = focal_client.post(_new_url(organisation, dialogue), sending())
+        again = focal_client.post(confirm.url, follow=True)
     comment = WrittenComment.objects.get()
     assert (comment.state, comment.attachments.count()) == (State.SUBMITTED, 1)
     assert _tracking(dialogue) in _page(again)
@@ -501,7 +524,10 @@ def test_save_and_submit_twice_from_edit_form(
 ):
     data = _form(submit="1")
     with django_capture_on_commit_callbacks(execute=True):
-        focal_client.post(_url("edit", draft), data)
+        confirm = focal_client.post(_url("edit", draft), data)
+        assert confirm.url == _url("submit", draft)
+        focal_client.post(confirm.url)
+        # The edit form sent again once submitted: the comment's page, nothing changed.
         second = focal_client.post(_url("edit", draft), data, follow=True)
     draft.refresh_from_db()
     assert (draft.state, draft.sequence) == (State.SUBMITTED, 1)
