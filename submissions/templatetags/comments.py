@@ -11,6 +11,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from django import template
+from django.core.cache import cache
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -196,18 +197,42 @@ class _CardCache:
 CARD_CACHE = _CardCache(4096)
 
 
+# How long the shared cache keeps a card: as the cached pages (views/public.py), since a card
+# is never invalidated, only no longer asked for under a new version.
+SHARED_CARD_SECONDS = 60 * 60
+
+
+def _shared_key(context: tuple, pk: int) -> str:
+    version, language, zone = context
+    return f"public-comments:{version}:card:{language}:{zone}:{pk}"
+
+
 def cards_html(ids: list[int], version: str | None, read: Callable[[list[int]], dict]) -> SafeString:
-    """The cards of the comments ``ids``, in that order: those built for this version before
-    from memory, the others from ``read(missing ids)`` (comments by id). Without a version
-    (inside a transaction) nothing is kept."""
+    """The cards of the comments ``ids``, in that order: those rendered for this version
+    before, from this process's memory, else from the shared cache (rendered by another
+    process or host), the others rendered from ``read(missing ids)`` (comments by id) and
+    kept in both. Without a version (inside a transaction) nothing is kept."""
     context = (version, get_language(), timezone.get_current_timezone_name())
     cards = {} if version is None else {pk: CARD_CACHE.get((*context, pk)) for pk in ids}
     missing = [pk for pk in ids if cards.get(pk) is None]
+    if missing and version is not None:
+        # One round trip for all of them: after a change every process asks for the same cards.
+        shared = cache.get_many([_shared_key(context, pk) for pk in missing])
+        for pk in missing:
+            card = shared.get(_shared_key(context, pk))
+            if card is not None:
+                cards[pk] = card
+                CARD_CACHE.put((*context, pk), card)
+        missing = [pk for pk in missing if cards.get(pk) is None]
     if missing:
         comments = read(missing)
-        built = comment_cards(comments[pk] for pk in missing if pk in comments)
-        for pk, card in zip([pk for pk in missing if pk in comments], built, strict=True):
-            cards[pk] = card
-            if version is not None:
+        found = [pk for pk in missing if pk in comments]
+        built = dict(zip(found, comment_cards(comments[pk] for pk in found), strict=True))
+        cards.update(built)
+        if version is not None:
+            for pk, card in built.items():
                 CARD_CACHE.put((*context, pk), card)
-    return mark_safe("\n".join(cards[pk] for pk in ids if cards.get(pk)))  # noqa: S308 - built escaped
+            cache.set_many(
+                {_shared_key(context, pk): card for pk, card in built.items()}, SHARED_CARD_SECONDS
+            )
+    return mark_safe("\n".join(cards[pk] for pk in ids if cards.get(pk)))  # noqa: S308 - rendered escaped

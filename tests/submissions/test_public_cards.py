@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from sessions.models import Dialogue
 from submissions.models import Attachment, WrittenComment
-from submissions.templatetags.comments import CARD_CACHE
+from submissions.templatetags.comments import CARD_CACHE, CARD_TEMPLATE
 from tests.factories import AgendaItemFactory, DialogueFactory, WrittenCommentFactory, admitted_organisation
 
 LIST = reverse("submissions:list")
@@ -39,7 +39,9 @@ def _card(page: str, comment) -> str:
 
 def test_card_from_its_template_shows_who_where_when_and_attachments(client, db):
     dialogue = DialogueFactory(state=Dialogue.State.HELD)
-    item = AgendaItemFactory(dialogue=dialogue, title="Marking <and> tracing", cluster="criminalization")
+    item = AgendaItemFactory(
+        dialogue=dialogue, number=1, title="Marking <and> tracing", cluster="criminalization"
+    )
     organisation = admitted_organisation(name="Réseau <Armes> & Co", acronym="RAC", country="FR")
     comment = _published(
         dialogue=dialogue,
@@ -116,3 +118,20 @@ def test_list_cards_rendered_with_a_fixed_number_of_queries(client, db, django_a
     with django_assert_max_num_queries(5):
         response = client.get(LIST)
     assert response.content.decode().count('<li class="card">') == min(count, 25)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_card_rendered_by_another_process_taken_from_the_shared_cache(client):
+    comment = _published(title="Shared card on marking")
+    search = {"q": "marking"}  # a search: the page is not cached whole, its cards are
+    first = client.get(LIST, search)
+    assert CARD_TEMPLATE in [template.name for template in first.templates]
+    CARD_CACHE.clear()  # another process, whose memory holds no card
+    second = client.get(LIST, search)
+    assert _card(second.content.decode(), comment) == _card(first.content.decode(), comment)
+    assert CARD_TEMPLATE not in [template.name for template in second.templates]
+    # A change to the comment is a new version: its card is rendered again.
+    WrittenComment.objects.filter(pk=comment.pk).update(title="Changed card on marking")
+    third = client.get(LIST, search)
+    assert "Changed card on marking" in third.content.decode()
+    assert CARD_TEMPLATE in [template.name for template in third.templates]
