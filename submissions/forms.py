@@ -426,8 +426,8 @@ class RecordCommentForm(CommentForm):
 
     field_order = ["received_at", "title", "body", "language", "about"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, dialogue: Dialogue, organisation: Organisation, **kwargs):
+        super().__init__(*args, dialogue=dialogue, organisation=organisation, **kwargs)
         # Typed, and shown, in the dialogue's time zone, as its deadlines are.
         self.fields["received_at"].zone = self.fields["published_at"].zone = self.dialogue.zone
         if self.dialogue.state != Dialogue.State.HELD:
