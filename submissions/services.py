@@ -204,6 +204,35 @@ def attachments_keep(*, uploads: Iterable[UploadedFile], room: int) -> tuple[lis
     return kept, refused
 
 
+def attachments_sweep_kept(*, now: datetime.datetime | None = None) -> int:
+    """Delete the kept files no save took before their notes expired: the forms they were
+    kept for were left. Returns how many were deleted.
+
+    Side effects: those files deleted from the media storage.
+    """
+    storage = _storage()
+    try:
+        _folders, names = storage.listdir(KEPT_FOLDER)
+    except FileNotFoundError:
+        return 0
+    # An hour past the notes' age: a save that read a note just before it expired is done.
+    cutoff = (now or timezone.now()) - KEPT_MAX_AGE - datetime.timedelta(hours=1)
+    taken = set(Attachment.objects.filter(file__startswith=f"{KEPT_FOLDER}/").values_list("file", flat=True))
+    deleted = 0
+    for name in names:
+        path = f"{KEPT_FOLDER}/{name}"
+        if path in taken:
+            continue
+        try:
+            modified = storage.get_modified_time(path)
+        except (OSError, NotImplementedError):
+            continue
+        if modified < cutoff:
+            storage.delete(path)
+            deleted += 1
+    return deleted
+
+
 def _attach(comment: WrittenComment, uploads: Iterable[UploadedFile], kept: Iterable[KeptFile] = ()) -> None:
     uploads = list(uploads)
     kept = [item for item in kept if not comment.attachments.filter(file=item.name).exists()]

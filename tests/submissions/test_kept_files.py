@@ -217,3 +217,32 @@ def test_service_refuses_agenda_item_and_cluster_both(organisation, focal_user, 
             cluster=Cluster.values[0],
         )
     assert not WrittenComment.objects.exists()
+
+
+# --- Kept files whose form was left -----------------------------------------------------------
+
+
+def test_sweep_deletes_old_kept_files_no_save_took(organisation, focal_user, dialogue, settings):
+    import datetime
+    import os
+
+    (old, taken, fresh), _ = services.attachments_keep(
+        uploads=[_pdf("old.pdf"), _pdf("taken.pdf"), _pdf("fresh.pdf")], room=3
+    )
+    comment = services.comment_save_draft(
+        organisation=organisation,
+        dialogue=dialogue,
+        by=focal_user,
+        kept_files=[taken],
+        title="With a kept file",
+        body="Text.",
+        language="en",
+    )
+    week_ago = (datetime.datetime.now() - datetime.timedelta(days=7)).timestamp()
+    for kept in (old, taken):
+        os.utime(settings.MEDIA_ROOT / kept.name, (week_ago, week_ago))
+    assert services.attachments_sweep_kept() == 1
+    assert not (settings.MEDIA_ROOT / old.name).exists()
+    assert (settings.MEDIA_ROOT / taken.name).exists()
+    assert (settings.MEDIA_ROOT / fresh.name).exists()
+    assert comment.attachments.get().file.read(5) == b"%PDF-"
