@@ -34,7 +34,11 @@ GET_POST = require_http_methods(["GET", "POST"])
 @secretariat_required
 @GET_POST
 def record(request: HttpRequest) -> HttpResponse:
-    chooser = RecordChooseForm(request.GET or None)
+    if {"organisation", "dialogue"} <= set(request.GET):
+        chooser = RecordChooseForm(request.GET)
+    else:
+        # Linked from an organisation's page (?organisation=) or a dialogue's: that one chosen.
+        chooser = RecordChooseForm(initial=request.GET.dict())
     subjects = chooser.subjects()
     if subjects is None:
         return render(

@@ -118,6 +118,13 @@ def test_record_chooser_offers_admitted_organisations_and_recordable_dialogues(
     assert "Select a valid choice" in page
 
 
+def test_record_linked_from_an_organisations_page_has_it_chosen(secretariat_client, organisation, held):
+    page = secretariat_client.get(f"{RECORD}?organisation={organisation.pk}").content.decode()
+    assert f'<option value="{organisation.pk}" selected>' in page
+    assert "This field is required" not in page
+    assert 'name="body"' not in page
+
+
 def test_record_form_for_held_dialogue_offers_publication(secretariat_client, organisation, held, live):
     page = secretariat_client.get(_url(organisation, held)).content.decode()
     assert 'type="datetime-local" name="received_at"' in page
