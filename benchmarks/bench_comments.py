@@ -4,7 +4,9 @@ Loads 10,000 published comments into PostgreSQL (``DATABASE_URL`` when it names 
 PostgreSQL database, else ``postgres://postgres@127.0.0.1:5432/dialogue_portal_bench``,
 created and migrated here), then times the server side of each page through Django's
 test client and prints the median and the 95th percentile against the issue's bars, and
-the plan of the search query (which must use the GIN index).
+the plan of the search query (which must use the GIN index). The "cold" rows drop every
+rendered page, fragment and card before each request: what the templates cost on the first
+request after a change to the public pages (every later one is served from the cache).
 
 Re-running drops the rows it loaded before and loads them again (``BENCH_KEEP=1`` measures
 again on the rows already loaded). It touches only its own
