@@ -10,40 +10,17 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from sessions.models import Cluster, Dialogue
+from sessions.models import Cluster
 from submissions import services
 from submissions.models import Attachment, WrittenComment
 from tests.factories import (
     AgendaItemFactory,
-    DialogueFactory,
-    FocalPointFactory,
     WrittenCommentFactory,
     admitted_organisation,
 )
 
 State = WrittenComment.State
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-
-
-@pytest.fixture
-def organisation(db):
-    return admitted_organisation(name="Red de Víctimas", acronym="RDV")
-
-
-@pytest.fixture
-def focal_user(organisation):
-    return FocalPointFactory(organisation=organisation).user
-
-
-@pytest.fixture
-def focal_client(client, focal_user):
-    client.force_login(focal_user)
-    return client
-
-
-@pytest.fixture
-def dialogue(db):
-    return DialogueFactory(state=Dialogue.State.OPEN)
 
 
 def _new(organisation, dialogue) -> str:

@@ -5,7 +5,6 @@ its POST submits, once however often it is sent."""
 import datetime
 import re
 
-import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -13,37 +12,9 @@ from django.utils import timezone
 from dialogue_portal.models import AuditEvent
 from sessions.models import Dialogue
 from submissions.models import WrittenComment
-from tests.factories import DialogueFactory, FocalPointFactory, WrittenCommentFactory, admitted_organisation
+from tests.factories import DialogueFactory, FocalPointFactory, WrittenCommentFactory
 
 State = WrittenComment.State
-
-
-@pytest.fixture
-def organisation(db):
-    return admitted_organisation(name="Red de Víctimas", acronym="RDV")
-
-
-@pytest.fixture
-def focal_user(organisation):
-    return FocalPointFactory(organisation=organisation, user__email="ana@red.example").user
-
-
-@pytest.fixture
-def focal_client(client, focal_user):
-    client.force_login(focal_user)
-    return client
-
-
-@pytest.fixture
-def dialogue(db):
-    return DialogueFactory(state=Dialogue.State.OPEN)
-
-
-@pytest.fixture
-def draft(organisation, focal_user, dialogue):
-    return WrittenCommentFactory(
-        organisation=organisation, author=focal_user, dialogue=dialogue, title="Data on trafficking"
-    )
 
 
 def _submit(comment) -> str:
