@@ -249,6 +249,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "stakeholders.admit_after_silence",
         "schedule": crontab(hour=0, minute=30),
     },
+    # Files kept from a refused save of a written comment, whose form was left.
+    "sweep-kept-comment-files": {
+        "task": "submissions.sweep_kept_files",
+        "schedule": crontab(hour=1, minute=15),
+    },
 }
 
 # --- Security -----------------------------------------------------------------------

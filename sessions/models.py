@@ -148,6 +148,8 @@ class Dialogue(models.Model):
     # The iCalendar SEQUENCE: raised by every postponement and by a cancellation, so that
     # calendars holding the event replace it.
     sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
+    # Given when cancelling (required there): e-mailed to the applicants, shown on the public page.
+    cancellation_reason = models.TextField(_("reason for the cancellation"), blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -193,6 +195,11 @@ class Dialogue(models.Model):
     @property
     def working_group(self) -> WorkingGroup:
         return self.session.working_group
+
+    @property
+    def shows_deadlines(self) -> bool:
+        """A cancelled dialogue takes nothing more: its deadlines would only mislead."""
+        return self.state != self.State.CANCELLED
 
 
 class DialogueChair(models.Model):

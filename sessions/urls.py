@@ -41,6 +41,11 @@ urlpatterns = [
         staff.application,
         name="staff_application",
     ),
+    path(
+        "staff/dialogues/<int:pk>/applications/<int:registration_pk>/<slug:action>/",
+        staff.application_action,
+        name="staff_application_action",
+    ),
     path("staff/dialogues/<int:pk>/attendance/", staff.attendance, name="staff_attendance"),
     path("staff/dialogues/<int:pk>/figures/", staff.figures, name="staff_figures"),
     path("staff/dialogues/<int:pk>/speakers/", staff.speakers, name="staff_speakers"),

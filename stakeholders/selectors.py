@@ -3,9 +3,11 @@
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
-from .models import Accreditation, CirculationList, FocalPoint, Objection, Organisation
+from .matching import fold_name
+from .models import Accreditation, CirculationList, FocalPoint, Invitation, Objection, Organisation
 
 State = Accreditation.State
 
@@ -82,3 +84,58 @@ def accreditation_for_review(*, accreditation: Accreditation) -> Organisation:
 
 def accreditation_objections(*, accreditation: Accreditation) -> QuerySet[Objection]:
     return accreditation.objections.select_related("recorded_by").order_by("made_on", "id")
+
+
+# --- The secretariat's desk -----------------------------------------------------------
+
+
+def organisations_for_secretariat(*, search: str = "") -> QuerySet[Organisation]:
+    """Every organisation, by name, for the secretariat's list (which it also links from the
+    dashboard and other apps): each with ``accreditation_state`` (of its live request, or
+    "" when it has none) and ``focal_point_count``. One query whatever the number of rows.
+
+    ``search`` matches the name as duplicates are recognised (case, accents and punctuation
+    aside) or the acronym.
+    """
+    queryset = Organisation.objects.annotate(
+        accreditation_state=Coalesce(
+            Subquery(Accreditation.objects.current().filter(organisation=OuterRef("pk")).values("state")[:1]),
+            Value(""),
+        ),
+        focal_point_count=Count("focal_points", distinct=True),
+    )
+    search = search.strip()
+    if search:
+        folded = fold_name(search)
+        matches = Q(acronym__iexact=search)
+        if folded:
+            matches |= Q(name_key__contains=folded)
+        queryset = queryset.filter(matches)
+    return queryset.order_by("name", "pk")
+
+
+def organisation_for_desk(*, organisation: Organisation) -> Organisation:
+    """The organisation with what its staff page shows: focal points, representatives, open
+    invitations, and its accreditations (newest first) as ``accreditation_list``."""
+    return (
+        Organisation.objects.prefetch_related(
+            Prefetch(
+                "focal_points", queryset=FocalPoint.objects.select_related("user").order_by("since", "id")
+            ),
+            "representatives",
+            Prefetch(
+                "invitations",
+                queryset=Invitation.objects.filter(accepted_at__isnull=True).select_related("invited_by"),
+                to_attr="open_invitations",
+            ),
+            Prefetch(
+                "accreditations",
+                queryset=Accreditation.objects.select_related("circulation_list").order_by(
+                    "-submitted_at", "-id"
+                ),
+                to_attr="accreditation_list",
+            ),
+        )
+        .filter(pk=organisation.pk)
+        .get()
+    )

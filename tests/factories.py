@@ -98,10 +98,11 @@ class DialogueFactory(factory.django.DjangoModelFactory):
 
 
 class HeldDialogueFactory(DialogueFactory):
-    """A dialogue already held: in May 2023, on its session's last day."""
+    """A dialogue already held, in 2023 (6 May), with its deadlines of the time: one the
+    secretariat records after the fact."""
 
     session = factory.SubFactory(
-        WorkingGroupSessionFactory, first_day=datetime.date(2023, 5, 8), last_day=datetime.date(2023, 5, 10)
+        WorkingGroupSessionFactory, first_day=datetime.date(2023, 5, 3), last_day=datetime.date(2023, 5, 6)
     )
     state = Dialogue.State.HELD
 

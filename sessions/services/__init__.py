@@ -39,6 +39,7 @@ from .registrations import (
     registration_approve,
     registration_decline,
     registration_withdraw,
+    registrations_decide,
 )
 from .speakers import (
     INTERVENTION_NEXT_STATES,
@@ -82,4 +83,5 @@ __all__ = [
     "registration_approve",
     "registration_decline",
     "registration_withdraw",
+    "registrations_decide",
 ]

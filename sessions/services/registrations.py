@@ -18,6 +18,7 @@ from dialogue_portal.transitions import record, transition
 from stakeholders.models import Accreditation, Objection, Organisation, Representative
 
 from ..models import Dialogue, Registration
+from ..permissions import approve_refusal
 from ._common import check_recorded_time, lock_dialogue, lock_dialogues, quiet_for_held
 
 State = Registration.State
@@ -258,14 +259,12 @@ def registration_approve(
     registration.dialogue = lock_dialogue(registration.dialogue_id)
     if decided_at is not None:
         _check_decided_at(registration, decided_at, by)
-    closed_states = (
-        (Dialogue.State.CANCELLED,) if decided_at else (Dialogue.State.CANCELLED, Dialogue.State.HELD)
-    )
-    if registration.dialogue.state in closed_states:
-        raise ValidationError(
-            _("The dialogue is %(state)s: applications can no longer be approved.")
-            % {"state": registration.dialogue.get_state_display()}
-        )
+    # A decision recorded after the fact (decided_at) may be on a dialogue held since;
+    # never on a cancelled one.
+    recorded_on_held = decided_at is not None and registration.dialogue.state == Dialogue.State.HELD
+    refusal = None if recorded_on_held else approve_refusal(registration)
+    if refusal:
+        raise ValidationError(refusal)
     if travel_support_granted and not registration.travel_support_requested:
         raise ValidationError(
             {"travel_support_granted": [_("The organisation did not ask for travel support.")]}
@@ -343,6 +342,41 @@ def registration_decline(
         },
     )
     return registration
+
+
+@transaction.atomic
+def registrations_decide(
+    *,
+    registrations: Iterable[Registration],
+    to: str,
+    by: Any,
+    reason: str = "",
+    travel_support_granted: bool = False,
+) -> list[Registration]:
+    """The Extended Bureau's one decision (``to``: approved or declined) on several applications.
+
+    All or none: a refusal for one leaves the others, and their e-mails, undone. Among
+    several, a refusal that names no field says which application it is about.
+    Side effects: per application as registration_approve or registration_decline.
+    """
+    registrations = list(registrations)
+    if to not in (State.APPROVED, State.DECLINED):
+        raise ValidationError(_("The Extended Bureau approves or declines an application."))
+    for registration in registrations:
+        try:
+            if to == State.APPROVED:
+                registration_approve(
+                    registration=registration, by=by, travel_support_granted=travel_support_granted
+                )
+            else:
+                registration_decline(registration=registration, by=by, reason=reason)
+        except ValidationError as error:
+            if hasattr(error, "error_dict") or len(registrations) == 1:
+                raise
+            raise ValidationError(
+                [f"{registration.organisation.name}: {message}" for message in error.messages]
+            ) from error
+    return registrations
 
 
 @transaction.atomic
