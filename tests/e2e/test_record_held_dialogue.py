@@ -1,7 +1,8 @@
 """The secretariat records, in the browser, a 2023 dialogue of the Working Group on the
 Smuggling of Migrants from nothing: the session, the dialogue as held, two Co-Chairs,
-the participating organisations, their applications and attendance imported from an XLSX
-sign-in sheet; the figures page counts them, and nobody is e-mailed."""
+three organisations registered and admitted on their behalf, their applications and
+attendance imported from an XLSX sign-in sheet, one comment received by e-mail; the
+figures page counts them, and nobody is e-mailed."""
 
 import re
 
@@ -11,13 +12,15 @@ from playwright.sync_api import expect
 
 from dialogue_portal.demo import DEMO_PASSWORD
 from dialogue_portal.demo import load as load_demo
+from dialogue_portal.models import AuditEvent
 from sessions.models import Attendance, Dialogue, Registration
-from tests.factories import admitted_organisation
+from stakeholders.models import Accreditation, Organisation
+from submissions.models import WrittenComment
 
 ORGANISATIONS = [
-    ("Migrant Rights at Sea", "MRS", "ngo"),
-    ("Institute for Border Studies", "IBS", "academia"),
-    ("Shipping Compliance Forum", "SCF", "private_sector"),
+    ("Migrant Rights at Sea", "MRS", "ngo", "GR"),
+    ("Institute for Border Studies", "IBS", "academia", "MX"),
+    ("Shipping Compliance Forum", "SCF", "private_sector", "SG"),
 ]
 SHEET = [
     ("Migrant Rights at Sea", "Lena Sørensen", "lena@mrs.example", "Director", "yes"),
@@ -47,15 +50,44 @@ def _sheet(path):
     return path
 
 
+def _register_and_admit(page, name, acronym, category, country):
+    """On the desk: the organisation registered on its behalf, its request received by
+    letter in March 2023 and admitted on its ECOSOC status a week later."""
+    page.goto("/staff/organisations/")
+    page.get_by_role("main").get_by_role("link", name="Register an organisation").first.click()
+    page.get_by_label(re.compile(r"^Name")).fill(name)
+    page.get_by_label(re.compile(r"^Acronym")).fill(acronym)
+    page.get_by_label(re.compile(r"^Category")).select_option(category)
+    page.get_by_label(re.compile(r"^Country")).select_option(country)
+    page.get_by_label(re.compile(r"^ECOSOC")).select_option("special")
+    page.get_by_label(re.compile(r"^Postal address")).fill("1 Harbour Road")
+    page.get_by_label(re.compile(r"^Work on the Convention")).fill("Research on the smuggling of migrants.")
+    page.get_by_role("button", name="Register the organisation").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{name} ({acronym})")
+    page.get_by_role("link", name="Record a request for accreditation").click()
+    page.get_by_label(re.compile(r"^Received on")).fill("2023-03-01")
+    page.get_by_role("button", name="Record the request").click()
+    page.get_by_role("link", name="Record what happened to the request").click()
+    page.get_by_label("Admitted").check()
+    page.get_by_label(re.compile(r"^On")).fill("2023-03-08")
+    page.get_by_role("button", name="Record", exact=True).click()
+    expect(page.get_by_role("main")).to_contain_text(f"The request of {name} is now admitted.")
+
+
 def test_secretariat_records_a_2023_dialogue_from_nothing(
     page, live_server, transactional_db, settings, tmp_path
 ):
     settings.DEMO_ACCOUNTS = True
     load_demo(accounts=True)
-    # The organisations, registered and admitted (their accreditation already recorded).
-    for name, acronym, category in ORGANISATIONS:
-        admitted_organisation(name=name, acronym=acronym, category=category)
     _sign_in(page, "secretariat@example.org")
+
+    # Three organisations that wrote by letter, registered and admitted on their behalf.
+    for organisation in ORGANISATIONS:
+        _register_and_admit(page, *organisation)
+    for name, *_rest in ORGANISATIONS:
+        organisation = Organisation.objects.get(name=name)
+        assert organisation.accreditations.get().state == Accreditation.State.ADMITTED
+        assert AuditEvent.objects.filter(on_behalf_of=name).exists()
 
     # The session first, then the dialogue as held, with its real dates.
     page.goto("/staff/calendar/")
@@ -106,6 +138,8 @@ def test_secretariat_records_a_2023_dialogue_from_nothing(
     page.get_by_label(re.compile("Add every person not yet on their organisation's list")).check()
     page.get_by_label("Applications received on").fill("2023-06-15")
     page.get_by_label("Applications approved on").fill("2023-06-22")
+    # Their letters agreed to it: they are named in the public list of participants.
+    page.get_by_label(re.compile("may be named in the public list")).check()
     page.get_by_role("button", name="Check again with these choices").click()
     expect(page.locator("main")).to_contain_text("5 rows matched (3 organisations, 4 people present)")
     assert not Registration.objects.filter(dialogue=dialogue).exists()
@@ -125,8 +159,40 @@ def test_secretariat_records_a_2023_dialogue_from_nothing(
     expect(figures.get_by_role("row", name=re.compile("Total"))).to_have_text(
         re.compile(r"Total\s*3\s*4\s*$")
     )
+
+    # A written comment that arrived by e-mail before the deadline, published then.
+    page.goto(f"/staff/record/dialogues/{dialogue.pk}/")
+    page.get_by_role("link", name="Record a written comment received by e-mail").click()
+    page.get_by_label(re.compile(r"^Organisation")).select_option(label="Migrant Rights at Sea (MRS)")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label(re.compile(r"^Received on")).fill("2023-06-25T10:00")
+    page.get_by_label(re.compile(r"^Title")).fill("Rescue at sea must never be criminalised")
+    page.get_by_label(re.compile(r"^Comment")).fill(
+        "Our teams documented pushbacks in the central Mediterranean."
+    )
+    page.get_by_label(re.compile(r"^The organisation consents")).check()
+    page.get_by_label(re.compile(r"^Publication")).select_option("publish")
+    page.get_by_label(re.compile(r"^Published on")).fill("2023-07-01T12:00")
+    page.get_by_role("button", name="Record the comment").click()
+    expect(page.get_by_role("main")).to_contain_text("is recorded, tracking number")
+    comment = WrittenComment.objects.get(dialogue=dialogue)
+    assert "2023" in comment.tracking_number
+    assert comment.state == WrittenComment.State.PUBLISHED
+
+    page.goto(f"/staff/dialogues/{dialogue.pk}/figures/")
+    figures = page.get_by_role("table").first
+    expect(figures.get_by_role("row", name=re.compile("Total"))).to_have_text(
+        re.compile(r"Total\s*3\s*4\s*$")
+    )
     assert Attendance.objects.filter(dialogue=dialogue).count() == 4
     assert set(Registration.objects.filter(dialogue=dialogue).values_list("state", flat=True)) == {
         Registration.State.APPROVED
     }
+    # The public page: the dialogue as held, its Co-Chairs, its participants, the comment.
+    page.goto(f"/dialogues/{dialogue.pk}/")
+    expect(page.get_by_role("main")).to_contain_text("Ana Ruiz")
+    expect(page.get_by_role("main")).to_contain_text("Institute for Border Studies")
+    page.get_by_role("link", name="Published written comments on this dialogue").click()
+    expect(page.get_by_role("main")).to_contain_text("Rescue at sea must never be criminalised")
+    # Nobody was told of any of it: not the organisations, not their representatives.
     assert mail.outbox == []
