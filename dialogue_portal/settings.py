@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "csp",
     "post_office",
     "dialogue_portal",
+    # Django's form templates, for the project's engine that renders forms (FORM_RENDERER).
+    "django.forms",
     "stakeholders",
     "sessions.apps.DialogueSessionsConfig",
     "submissions",
@@ -99,6 +101,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render through the project's templates: a check box beside its own label.
+FORM_RENDERER = "dialogue_portal.forms.PortalFormRenderer"
 
 # --- Data -------------------------------------------------------------------------
 
