@@ -165,6 +165,8 @@ LANGUAGES = [
     ("es", _("Spanish")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# "6 May 2022" and 24-hour times in English, in the admin too (dialogue_portal/formats/en).
+FORMAT_MODULE_PATH = ["dialogue_portal.formats"]
 USE_I18N = True
 USE_TZ = True
 # Dialogues are held in Vienna unless the venue says otherwise.
