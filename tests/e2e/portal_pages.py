@@ -243,6 +243,7 @@ PAGES = [
 # URL patterns that render no page of their own, and why.
 NOT_PAGES = {
     "healthz": "plain-text health check",
+    "favicon": "redirects to the static icon",
     "set_language": "POST-only, redirects",
     "dialogue_ics": "iCalendar file",
     "upcoming_ics": "iCalendar file",
