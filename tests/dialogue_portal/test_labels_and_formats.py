@@ -6,7 +6,6 @@ import datetime
 import re
 
 import pytest
-from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 from django.utils import formats, translation
 
@@ -91,17 +90,23 @@ def test_dates_are_written_the_portal_way_in_english():
 def test_admin_writes_dates_the_portal_way(secretariat_client, secretariat):
     from django.contrib.contenttypes.models import ContentType
 
-    LogEntry.objects.create(
-        user=secretariat,
+    from dialogue_portal.models import AuditEvent
+
+    event = AuditEvent.objects.create(
+        actor=secretariat,
         content_type=ContentType.objects.get_for_model(Dialogue),
         object_id="1",
-        object_repr="x",
-        action_flag=1,
+        object_repr="A dialogue",
+        to_state="open",
     )
-    page = secretariat_client.get(reverse("admin:auth_user_changelist")).content.decode()
-    assert not re.search(r"\b(a|p)\.m\.", page)
-    events = secretariat_client.get(reverse("admin:dialogue_portal_auditevent_changelist"))
-    assert events.status_code == 200
+    # 22:51 in Vienna (the portal's time zone) on 1 December 2026.
+    AuditEvent.objects.filter(pk=event.pk).update(
+        created_at=datetime.datetime(2026, 12, 1, 21, 51, tzinfo=datetime.UTC)
+    )
+    page = secretariat_client.get(reverse("admin:dialogue_portal_auditevent_changelist")).content.decode()
+    assert "1 December 2026, 22:51" in page
+    assert "Dec. 1, 2026" not in page
+    assert not re.search(r"\b\d+(:\d+)? (a|p)\.m\.", page)
 
 
 def test_dialogue_page_gives_its_time_in_utc_too(client, firearms_dialogue):
