@@ -8,7 +8,7 @@ list": ticking "may be named" asked for travel support.
 import pytest
 from playwright.sync_api import Page as BrowserPage
 
-from .portal_pages import ANONYMOUS, PAGES, build_portal, page_url
+from .portal_pages import ANONYMOUS, LOGINS, PAGES, build_portal, page_url
 from .test_every_page import Audit, _sign_in
 
 # Where the first line of the label's own text is drawn, and whether the box is beside it.
@@ -77,24 +77,26 @@ def test_every_check_box_toggles_from_its_own_label(browser, live_server, transa
     failures: list[str] = []
     pages = {}
     boxes = 0
-    for entry in PAGES:
-        if entry.refuse is not None:
-            continue
-        if entry.role not in pages:
-            context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 800})
-            page = context.new_page()
-            page.set_default_timeout(15_000)
-            if entry.role != ANONYMOUS:
-                from .portal_pages import LOGINS
-
-                _sign_in(page, LOGINS[entry.role], portal, audit)
-            pages[entry.role] = page
-        page = pages[entry.role]
-        response = page.goto(page_url(entry, portal))
-        if response is None or response.status >= 400:
-            continue  # test_every_page reports it
-        boxes += _check_labels(page, entry.title, failures)
-    for page in pages.values():
-        page.context.close()
+    try:
+        for entry in PAGES:
+            if entry.refuse is not None:
+                continue
+            if entry.role not in pages:
+                context = browser.new_context(
+                    base_url=live_server.url, viewport={"width": width, "height": 800}
+                )
+                page = context.new_page()
+                page.set_default_timeout(15_000)
+                if entry.role != ANONYMOUS:
+                    _sign_in(page, LOGINS[entry.role], portal, audit)
+                pages[entry.role] = page
+            page = pages[entry.role]
+            response = page.goto(page_url(entry, portal))
+            if response is None or response.status >= 400:
+                continue  # test_every_page reports it
+            boxes += _check_labels(page, entry.title, failures)
+    finally:
+        for page in pages.values():
+            page.context.close()
     assert boxes >= 10, f"only {boxes} check boxes found: the pages with forms were not reached"
     assert not failures, "\n".join(failures)

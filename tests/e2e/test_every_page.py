@@ -119,35 +119,38 @@ def _walk_every_page(browser, live_server, axe_source, *, width: int, language: 
             contexts[role] = (context, page)
         return contexts[role][1]
 
-    # The secretariat's second-factor pages want a recent sign-in: visit them first.
-    for entry in sorted(
-        PAGES, key=lambda entry: entry.role != SECRETARIAT or not entry.name.startswith("mfa")
-    ):
-        page = page_for(entry.role)
-        url = page_url(entry, portal)
-        response = page.goto(url)
-        if response is None or response.status >= 400:
-            audit.failures.append(f"{entry.title} ({url}): answered {response and response.status}")
-            continue
-        if entry.refuse is not None:
-            try:
-                _refuse(page, entry.refuse)
-            except PlaywrightError as error:
-                audit.failures.append(
-                    f"{entry.title} ({url}): could not submit its form: {error.message[:200]}"
-                )
+    try:
+        # The secretariat's second-factor pages want a recent sign-in: visit them first.
+        for entry in sorted(
+            PAGES, key=lambda entry: entry.role != SECRETARIAT or not entry.name.startswith("mfa")
+        ):
+            page = page_for(entry.role)
+            url = page_url(entry, portal)
+            response = page.goto(url)
+            if response is None or response.status >= 400:
+                audit.failures.append(f"{entry.title} ({url}): answered {response and response.status}")
                 continue
-            summary = page.locator(".error-summary")
-            if not summary.count():
-                audit.failures.append(f"{entry.title} ({url}): no error summary after a refused save")
-            elif not page.evaluate("() => document.activeElement?.classList.contains('error-summary')"):
-                audit.failures.append(f"{entry.title} ({url}): the error summary does not have the focus")
-        html_lang = page.get_attribute("html", "lang") or ""
-        if not re.match(language, html_lang):
-            audit.failures.append(f"{entry.title} ({url}): in {html_lang!r}, not {language!r}")
-        audit.check(page, entry.title)
-    for context, _page in contexts.values():
-        context.close()
+            if entry.refuse is not None:
+                try:
+                    _refuse(page, entry.refuse)
+                except PlaywrightError as error:
+                    audit.failures.append(
+                        f"{entry.title} ({url}): could not submit its form: {error.message[:200]}"
+                    )
+                    continue
+                summary = page.locator(".error-summary")
+                if not summary.count():
+                    audit.failures.append(f"{entry.title} ({url}): no error summary after a refused save")
+                elif not page.evaluate("() => document.activeElement?.classList.contains('error-summary')"):
+                    audit.failures.append(f"{entry.title} ({url}): the error summary does not have the focus")
+            html_lang = page.get_attribute("html", "lang") or ""
+            if not re.match(language, html_lang):
+                audit.failures.append(f"{entry.title} ({url}): in {html_lang!r}, not {language!r}")
+            audit.check(page, entry.title)
+    finally:
+        # Closed while the test's database is still there (see test_phone_layout's fixture).
+        for context, _page in contexts.values():
+            context.close()
     assert not audit.failures, audit.report()
 
 
