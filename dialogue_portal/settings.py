@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "csp",
     "post_office",
     "dialogue_portal",
+    # Django's form templates, for the project's engine that renders forms (FORM_RENDERER).
+    "django.forms",
     "stakeholders",
     "sessions.apps.DialogueSessionsConfig",
     "submissions",
@@ -99,6 +101,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render through the project's templates: a check box beside its own label.
+FORM_RENDERER = "dialogue_portal.forms.PortalFormRenderer"
 
 # --- Data -------------------------------------------------------------------------
 
@@ -160,6 +165,8 @@ LANGUAGES = [
     ("es", _("Spanish")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# "6 May 2022" and 24-hour times in English, in the admin too (dialogue_portal/formats/en).
+FORMAT_MODULE_PATH = ["dialogue_portal.formats"]
 USE_I18N = True
 USE_TZ = True
 # Dialogues are held in Vienna unless the venue says otherwise.

@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from .cache import TolerantRedisCache, cache_is_reachable
 from .celery import app as celery_app
@@ -47,3 +48,10 @@ def healthz(request):
         checks["broker"] = "ok" if _broker_ok() else "unreachable"
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links: send them to the static one
+    (its hashed name in production, looked up when asked, not when the URLs load)."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))

@@ -4,6 +4,7 @@ import zoneinfo
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -175,9 +176,25 @@ class Dialogue(models.Model):
         indexes = [models.Index(fields=["state", "date"])]
 
     def __str__(self) -> str:
-        return _("Constructive dialogue of %(date)s after the %(session)s") % {
-            "date": self.date.isoformat(),
-            "session": str(self.session).lower() if self.session_id else "?",
+        """The public pages' label, for admin selects and e-mail subjects: "Second
+        constructive dialogue of 13 January 2027 after the eleventh session of the Working
+        Group on the Smuggling of Migrants"; without the ``ordinal`` the selectors annotate
+        (a row fetched otherwise, a cancelled dialogue) it starts "Constructive dialogue"."""
+        from .ordinals import ordinal_word
+
+        session = str(self.session) if self.session_id else "?"
+        values = {
+            "date": date_format(self.date, "j F Y"),
+            # "Ninth session of the Working Group on Firearms" inside a sentence: only its
+            # first letter goes down, the group's name stays as written.
+            "session": session[:1].lower() + session[1:],
+        }
+        ordinal = getattr(self, "ordinal", None)
+        if ordinal is None:
+            return _("Constructive dialogue of %(date)s after the %(session)s") % values
+        return _("%(ordinal)s constructive dialogue of %(date)s after the %(session)s") % {
+            **values,
+            "ordinal": ordinal_word(ordinal).capitalize(),
         }
 
     @property
