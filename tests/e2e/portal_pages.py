@@ -296,6 +296,32 @@ PAGES = [
         query="?organisation={organisation}",
         label="submissions:staff_record (chosen)",
     ),
+    # Recording after the fact (sessions/views/staff/recording.py); the import's preview
+    # answers a POST only: tests/e2e/test_record_held_dialogue.py audits it.
+    Page("staff_session_new", SECRETARIAT),
+    Page("staff_session_new", SECRETARIAT, refuse={}),
+    Page("staff_dialogue_record", SECRETARIAT),
+    Page("staff_dialogue_record", SECRETARIAT, refuse={}),
+    Page("staff_dialogue_recording", SECRETARIAT, lambda p: (p.held.pk,)),
+    Page("staff_record_as_held", SECRETARIAT, lambda p: (p.held.pk,)),
+    Page("staff_dialogue_chairs", SECRETARIAT, lambda p: (p.held.pk,)),
+    Page("staff_dialogue_chairs", SECRETARIAT, lambda p: (p.held.pk,), refuse={}),
+    Page("staff_record_application", SECRETARIAT, lambda p: (p.held.pk,)),
+    Page(
+        "staff_record_application",
+        SECRETARIAT,
+        lambda p: (p.held.pk,),
+        query="?organisation={applicant}",
+        refuse={},
+        label="staff_record_application (chosen, refused)",
+    ),
+    Page(
+        "staff_record_decision",
+        SECRETARIAT,
+        lambda p: (p.held.pk, p.held.registrations.order_by("pk").first().pk),
+    ),
+    Page("staff_import", SECRETARIAT, lambda p: (p.held.pk,)),
+    Page("staff_import", SECRETARIAT, lambda p: (p.held.pk,), refuse={}, label="staff_import (refused)"),
 ]
 
 # URL patterns that render no page of their own, and why.
@@ -318,6 +344,9 @@ NOT_PAGES = {
     "submissions:submit": "POST-only, redirects to the comment",
     "staff_agenda_move": "POST-only, redirects to staff_dialogue",
     "staff_speaker_action": "POST-only, redirects to staff_speakers",
+    "staff_dialogue_chair_remove": "POST-only, redirects to staff_dialogue_chairs",
+    "staff_import_confirm": "POST-only: the import's preview, audited by test_record_held_dialogue.py",
+    "staff_import_template": "CSV file",
 }
 
 
