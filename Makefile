@@ -18,8 +18,13 @@ $(VENV)/.installed-test: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $@ $(VENV)/.installed
 
+# axe-core, the accessibility checker the browser tests inject into every page.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test node_modules/.installed
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -50,7 +55,7 @@ messages: install
 	$(PY) manage.py compilemessages -l en --ignore=.venv
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache
 
 # Loads 10,000 published comments into PostgreSQL (DATABASE_URL, or the local
 # dialogue_portal_bench database) and times the public list, a filtered list and a search.

@@ -4,7 +4,9 @@ Loads 10,000 published comments into PostgreSQL (``DATABASE_URL`` when it names 
 PostgreSQL database, else ``postgres://postgres@127.0.0.1:5432/dialogue_portal_bench``,
 created and migrated here), then times the server side of each page through Django's
 test client and prints the median and the 95th percentile against the issue's bars, and
-the plan of the search query (which must use the GIN index).
+the plan of the search query (which must use the GIN index). The "cold" rows drop every
+rendered page, fragment and card before each request: what the templates cost on the first
+request after a change to the public pages (every later one is served from the cache).
 
 Re-running drops the rows it loaded before and loads them again (``BENCH_KEEP=1`` measures
 again on the rows already loaded). It touches only its own
@@ -347,14 +349,28 @@ def load() -> dict:
 # --- Measurements ---------------------------------------------------------------------------
 
 
-def measure(client, url: str) -> tuple[list[float], list[float], int]:
+def forget_rendered() -> None:
+    """Drop every rendered page, fragment and card (the cache and the process's cards), as
+    the first request after a change of the public pages finds them."""
+    from django.core.cache import cache
+
+    from submissions.templatetags.comments import CARD_CACHE
+
+    cache.clear()
+    CARD_CACHE.clear()
+
+
+def measure(client, url: str, *, cold: bool = False) -> tuple[list[float], list[float], int]:
     """Wall-clock milliseconds per request (the bars), and the CPU milliseconds of this process
-    (Django's share, without PostgreSQL's: steadier on a shared machine)."""
+    (Django's share, without PostgreSQL's: steadier on a shared machine). ``cold``: nothing
+    rendered is kept between requests (what the templates cost)."""
     for _ in range(WARM_UP):
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
     wall, cpu = [], []
     for _ in range(REQUESTS):
+        if cold:
+            forget_rendered()
         started, started_cpu = time.perf_counter(), time.process_time()
         response = client.get(url)
         wall.append((time.perf_counter() - started) * 1000)
@@ -429,6 +445,9 @@ def main() -> int:
         ("common", f"/comments/?q={COMMON_WORD}&page=2", SEARCH_BAR_MS),
         ("common 2", f"/comments/?q={COMMON_WORDS}&page=3", SEARCH_BAR_MS),
         ("detail", f"/comments/{comment}/", None),
+        # Nothing rendered kept (the first request after any change to the public pages).
+        ("list cold", "/comments/", None),
+        ("search cold", f"/comments/?q={COMMON_WORD}&page=2", None),
     ]
     database = settings.DATABASES["default"]["NAME"]
     print(f"database vendor: {connection.vendor} (server {connection.pg_version // 10000}), {database}")
@@ -438,7 +457,7 @@ def main() -> int:
     print(f"CPU yardstick before: a 5,000,000-step Python loop took {cpu_yardstick():.0f} ms")
     results = {}
     for name, url, bar in pages:
-        wall, cpu, shown = measure(client, url)
+        wall, cpu, shown = measure(client, url, cold=name.endswith(" cold"))
         median = statistics.median(wall)
         results[name] = median
         line = (

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
@@ -16,7 +17,45 @@ from .models import AuditEvent
 # titles that reach feeds and e-mail subjects too.
 
 
-class PortalModelAdmin(admin.ModelAdmin):
+def user_label(user) -> str:
+    """How the admin names a user in its pickers: "Farid Focal <focal.point@example.org>",
+    the e-mail alone without a name; the username means nothing to the secretariat."""
+    name = user.get_full_name()
+    return f"{name} <{user.email}>" if name and user.email else (user.email or name or user.get_username())
+
+
+class UserLabelMixin:
+    """Every user picker of the admin (select or autocomplete) names users by name and e-mail."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and db_field.related_model is get_user_model():
+            field.label_from_instance = user_label
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.related_model is get_user_model():
+            field.label_from_instance = user_label
+        return field
+
+
+class PortalAutocompleteJsonView(AutocompleteJsonView):
+    """The autocomplete's answers name users as the selects do."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, get_user_model()):
+            result["text"] = user_label(obj)
+        return result
+
+
+admin.site.autocomplete_view = lambda request: PortalAutocompleteJsonView.as_view(admin_site=admin.site)(
+    request
+)
+
+
+class PortalModelAdmin(UserLabelMixin, admin.ModelAdmin):
     form = PortalModelForm
 
     def get_changelist_form(self, request, **kwargs):
@@ -38,11 +77,11 @@ class PortalModelAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(request.get_full_path())
 
 
-class PortalTabularInline(admin.TabularInline):
+class PortalTabularInline(UserLabelMixin, admin.TabularInline):
     form = PortalModelForm
 
 
-class PortalStackedInline(admin.StackedInline):
+class PortalStackedInline(UserLabelMixin, admin.StackedInline):
     form = PortalModelForm
 
 
@@ -109,6 +148,10 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class PortalUserAdmin(UserAdmin):
-    """Django's own user admin, with the action that ends a sign-in lockout early."""
+    """Django's own user admin, with the action that ends a sign-in lockout early; the
+    pickers that choose a user (focal points, Chairs) search it by e-mail and name."""
 
     actions = [clear_sign_in_lockout]
+    search_fields = ["email", "first_name", "last_name", "username"]
+    list_display = ["email", "first_name", "last_name", "is_staff", "is_active"]
+    ordering = ["email"]

@@ -10,6 +10,7 @@ Every form of the project derives from :class:`PortalForm` or :class:`PortalMode
 from allauth.account import forms as account_forms
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
 from .text import code_point, is_control, unsafe_character
@@ -92,11 +93,24 @@ class TextCheckMixin:
         super().full_clean()
 
 
-class PortalForm(TextCheckMixin, forms.Form):
+class PortalFormRenderer(TemplatesSetting):
+    """Forms rendered by the project's template engine, with the portal's field template
+    (templates/forms/field.html: a check box beside its own label)."""
+
+    field_template_name = "forms/field.html"
+
+
+class RequiredMarkMixin:
+    # The label (and the legend) of a required field gets the class the stylesheet
+    # marks with "*", explained once above the form (includes/required_note.html).
+    required_css_class = "required"
+
+
+class PortalForm(TextCheckMixin, RequiredMarkMixin, forms.Form):
     """The base of every plain form of the project."""
 
 
-class PortalModelForm(TextCheckMixin, forms.ModelForm):
+class PortalModelForm(TextCheckMixin, RequiredMarkMixin, forms.ModelForm):
     """The base of every model form of the project, the admin's included."""
 
 

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "csp",
     "post_office",
     "dialogue_portal",
+    # Django's form templates, for the project's engine that renders forms (FORM_RENDERER).
+    "django.forms",
     "stakeholders",
     "sessions.apps.DialogueSessionsConfig",
     "submissions",
@@ -99,6 +101,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render through the project's templates: a check box beside its own label.
+FORM_RENDERER = "dialogue_portal.forms.PortalFormRenderer"
 
 # --- Data -------------------------------------------------------------------------
 
@@ -160,6 +165,8 @@ LANGUAGES = [
     ("es", _("Spanish")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# "6 May 2022" and 24-hour times in English, in the admin too (dialogue_portal/formats/en).
+FORMAT_MODULE_PATH = ["dialogue_portal.formats"]
 USE_I18N = True
 USE_TZ = True
 # Dialogues are held in Vienna unless the venue says otherwise.
@@ -248,6 +255,11 @@ CELERY_BEAT_SCHEDULE = {
     "admit-accreditations-after-silence": {
         "task": "stakeholders.admit_after_silence",
         "schedule": crontab(hour=0, minute=30),
+    },
+    # Files kept from a refused save of a written comment, whose form was left.
+    "sweep-kept-comment-files": {
+        "task": "submissions.sweep_kept_files",
+        "schedule": crontab(hour=1, minute=15),
     },
 }
 

@@ -124,6 +124,7 @@ class DialogueAdmin(PortalModelAdmin):
     list_select_related = ["session__working_group"]
     readonly_fields = ["state"]
     inlines = [DialogueChairInline, AgendaItemInline]
+    # No "cancel" here: a cancellation needs its reason, asked on the dialogue's staff page.
     actions = [
         transition_action(
             services.dialogue_open,
@@ -142,12 +143,6 @@ class DialogueAdmin(PortalModelAdmin):
             argument="dialogue",
             description=_("Mark as held"),
             done=lambda n: ngettext("%d dialogue marked as held.", "%d dialogues marked as held.", n) % n,
-        ),
-        transition_action(
-            services.dialogue_cancel,
-            argument="dialogue",
-            description=_("Cancel"),
-            done=lambda n: ngettext("%d dialogue cancelled.", "%d dialogues cancelled.", n) % n,
         ),
     ]
 

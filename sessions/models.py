@@ -4,6 +4,7 @@ import zoneinfo
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -155,6 +156,8 @@ class Dialogue(models.Model):
     # The iCalendar SEQUENCE: raised by every postponement and by a cancellation, so that
     # calendars holding the event replace it.
     sequence = models.PositiveIntegerField(_("calendar revision"), default=0, editable=False)
+    # Given when cancelling (required there): e-mailed to the applicants, shown on the public page.
+    cancellation_reason = models.TextField(_("reason for the cancellation"), blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -180,9 +183,25 @@ class Dialogue(models.Model):
         indexes = [models.Index(fields=["state", "date"])]
 
     def __str__(self) -> str:
-        return _("Constructive dialogue of %(date)s after the %(session)s") % {
-            "date": self.date.isoformat(),
-            "session": str(self.session).lower() if self.session_id else "?",
+        """The public pages' label, for admin selects and e-mail subjects: "Second
+        constructive dialogue of 13 January 2027 after the eleventh session of the Working
+        Group on the Smuggling of Migrants"; without the ``ordinal`` the selectors annotate
+        (a row fetched otherwise, a cancelled dialogue) it starts "Constructive dialogue"."""
+        from .ordinals import ordinal_word
+
+        session = str(self.session) if self.session_id else "?"
+        values = {
+            "date": date_format(self.date, "j F Y"),
+            # "Ninth session of the Working Group on Firearms" inside a sentence: only its
+            # first letter goes down, the group's name stays as written.
+            "session": session[:1].lower() + session[1:],
+        }
+        ordinal = getattr(self, "ordinal", None)
+        if ordinal is None:
+            return _("Constructive dialogue of %(date)s after the %(session)s") % values
+        return _("%(ordinal)s constructive dialogue of %(date)s after the %(session)s") % {
+            **values,
+            "ordinal": ordinal_word(ordinal).capitalize(),
         }
 
     @property
@@ -200,6 +219,11 @@ class Dialogue(models.Model):
     @property
     def working_group(self) -> WorkingGroup:
         return self.session.working_group
+
+    @property
+    def shows_deadlines(self) -> bool:
+        """A cancelled dialogue takes nothing more: its deadlines would only mislead."""
+        return self.state != self.State.CANCELLED
 
 
 class DialogueChair(models.Model):

@@ -3,6 +3,8 @@
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dialogue_portal.roles import is_secretariat
 from stakeholders.permissions import get_organisation_for_focal_point
@@ -62,3 +64,73 @@ def get_intervention_for_focal_point(user, organisation_pk: int, pk: int) -> Int
         registration__organisation=organisation,
         pk=pk,
     )
+
+
+# --- What the secretariat may do to a dialogue and an application ---------------------
+# One predicate per move, asked by the page (to offer it) and by the service (to refuse
+# it), so that the two cannot disagree. Each returns why not, or None.
+
+
+def open_refusal(dialogue: Dialogue, *, now=None) -> str | None:
+    """A scheduled dialogue opens only while one of its deadlines is still ahead."""
+    if dialogue.state == Dialogue.State.SCHEDULED and max(
+        dialogue.applications_deadline, dialogue.comments_deadline
+    ) < (now or timezone.now()):
+        return _("Both deadlines have passed: move them before opening the dialogue.")
+    return None
+
+
+def mark_held_refusal(dialogue: Dialogue, *, today=None) -> str | None:
+    """Held on its date or later, in the venue's time zone."""
+    if dialogue.date > (today or timezone.localdate(timezone=dialogue.zone)):
+        return _("A dialogue can be marked as held only on its date or later.")
+    return None
+
+
+def postpone_refusal(dialogue: Dialogue) -> str | None:
+    if dialogue.state in (Dialogue.State.HELD, Dialogue.State.CANCELLED):
+        return _("A %(state)s dialogue cannot be postponed.") % {"state": dialogue.get_state_display()}
+    return None
+
+
+def agenda_move_refusal(dialogue: Dialogue) -> str | None:
+    """The agenda of a dialogue held or cancelled is its record: it no longer moves."""
+    if dialogue.state in (Dialogue.State.HELD, Dialogue.State.CANCELLED):
+        return _("The dialogue is %(state)s: its agenda no longer changes.") % {
+            "state": dialogue.get_state_display()
+        }
+    return None
+
+
+def approve_refusal(registration: Registration) -> str | None:
+    dialogue = registration.dialogue
+    if dialogue.state in (Dialogue.State.CANCELLED, Dialogue.State.HELD):
+        return _("The dialogue is %(state)s: applications can no longer be approved.") % {
+            "state": dialogue.get_state_display()
+        }
+    return None
+
+
+def can_open(dialogue: Dialogue) -> bool:
+    return open_refusal(dialogue) is None
+
+
+def can_mark_held(dialogue: Dialogue) -> bool:
+    return mark_held_refusal(dialogue) is None
+
+
+def can_postpone(dialogue: Dialogue) -> bool:
+    return postpone_refusal(dialogue) is None
+
+
+def can_move_agenda(dialogue: Dialogue) -> bool:
+    return agenda_move_refusal(dialogue) is None
+
+
+def can_approve(registration: Registration) -> bool:
+    return approve_refusal(registration) is None
+
+
+def can_move_speaker(intervention: Intervention) -> bool:
+    """Only a speaker waiting on the list moves: those who have spoken keep their places."""
+    return intervention.state == Intervention.State.SCHEDULED

@@ -68,16 +68,13 @@ def month_from_query(value: str | None, *, today: datetime.date) -> datetime.dat
 # --- The dialogue's lifecycle ---------------------------------------------------------
 
 
-class ActionForm(PortalForm):
-    """Open, close, mark held: a button, nothing to type."""
-
-
 class CancelForm(PortalForm):
-    note = forms.CharField(
-        label=_("Note to the applicants (optional)"),
+    # Required by the service, which says so when it is empty: one wording for the rule.
+    reason = forms.CharField(
+        label=_("Reason for the cancellation"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("E-mailed to every organisation that applied, with the cancellation."),
+        widget=forms.Textarea(attrs={"rows": 3, "required": True}),
+        help_text=_("E-mailed to every applicant with the cancellation, and shown on the public page."),
     )
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import chair, focal, public, staff
+from .views.staff import recording
 
 urlpatterns = [
     path("", public.home, name="home"),
@@ -42,6 +43,11 @@ urlpatterns = [
         staff.application,
         name="staff_application",
     ),
+    path(
+        "staff/dialogues/<int:pk>/applications/<int:registration_pk>/<slug:action>/",
+        staff.application_action,
+        name="staff_application_action",
+    ),
     path("staff/dialogues/<int:pk>/attendance/", staff.attendance, name="staff_attendance"),
     path("staff/dialogues/<int:pk>/figures/", staff.figures, name="staff_figures"),
     path("staff/dialogues/<int:pk>/speakers/", staff.speakers, name="staff_speakers"),
@@ -51,4 +57,40 @@ urlpatterns = [
         name="staff_speaker_action",
     ),
     path("staff/dialogues/<int:pk>/<slug:action>/", staff.dialogue_action, name="staff_dialogue_action"),
+]
+
+# Recording what happened, after the fact (sessions/views/staff/recording.py): under a
+# prefix of their own, never taken for one of the lifecycle's actions above.
+urlpatterns += [
+    path("staff/record/sessions/new/", recording.session_new, name="staff_session_new"),
+    path("staff/record/dialogues/new/", recording.dialogue_record, name="staff_dialogue_record"),
+    path("staff/record/sign-in-sheet.csv", recording.import_template, name="staff_import_template"),
+    path("staff/record/dialogues/<int:pk>/", recording.recording, name="staff_dialogue_recording"),
+    path(
+        "staff/record/dialogues/<int:pk>/held/",
+        recording.dialogue_record_as_held,
+        name="staff_record_as_held",
+    ),
+    path("staff/record/dialogues/<int:pk>/chairs/", recording.chairs, name="staff_dialogue_chairs"),
+    path(
+        "staff/record/dialogues/<int:pk>/chairs/<int:chair_pk>/remove/",
+        recording.chair_remove,
+        name="staff_dialogue_chair_remove",
+    ),
+    path(
+        "staff/record/dialogues/<int:pk>/application/",
+        recording.application_record,
+        name="staff_record_application",
+    ),
+    path(
+        "staff/record/dialogues/<int:pk>/applications/<int:registration_pk>/decision/",
+        recording.decision_record,
+        name="staff_record_decision",
+    ),
+    path("staff/record/dialogues/<int:pk>/import/", recording.import_upload, name="staff_import"),
+    path(
+        "staff/record/dialogues/<int:pk>/import/confirm/",
+        recording.import_confirm,
+        name="staff_import_confirm",
+    ),
 ]

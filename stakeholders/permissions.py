@@ -88,3 +88,52 @@ def get_circulation_list_for_secretariat(user, pk: int) -> CirculationList:
     if not is_secretariat(user):
         raise Http404
     return get_object_or_404(CirculationList, pk=pk)
+
+
+# --- What the secretariat may decide on a request -------------------------------------
+# One predicate per decision, asked by the page (to offer it) and by the service (to
+# refuse it), so that the two cannot disagree.
+
+
+def admit_refusal(accreditation: Accreditation, *, today=None) -> str | None:
+    """Why the request cannot be admitted now (``None`` when it can).
+
+    From ``submitted``: only an organisation in ECOSOC consultative status (the others
+    are circulated). From ``circulated``: only once the deadline has passed with no
+    objection. From ``objected``: the Conference decides, so always.
+    """
+    from django.utils import timezone
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+
+    from .models import EcosocStatus
+
+    State = Accreditation.State
+    if (
+        accreditation.state == State.SUBMITTED
+        and accreditation.organisation.ecosoc_status == EcosocStatus.NONE
+    ):
+        return _(
+            "Only organisations in consultative status with ECOSOC are admitted on review; "
+            "circulate this request to the States parties instead."
+        )
+    if accreditation.state == State.CIRCULATED:
+        today = today or timezone.localdate()
+        if accreditation.circulation_list.deadline >= today:
+            return _("States parties may object until %(deadline)s.") % {
+                "deadline": date_format(accreditation.circulation_list.deadline, "j F Y")
+            }
+        if accreditation.objections.exists():
+            return _("A State party objected: the Conference decides.")
+    return None
+
+
+def can_admit(accreditation: Accreditation, *, today=None) -> bool:
+    return admit_refusal(accreditation, today=today) is None
+
+
+def get_organisation_for_secretariat(user, pk: int) -> Organisation:
+    """Any organisation, for the secretariat, which acts on its behalf; 404 for anyone else."""
+    if not is_secretariat(user):
+        raise Http404
+    return get_object_or_404(Organisation, pk=pk)

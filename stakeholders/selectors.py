@@ -3,9 +3,11 @@
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
-from .models import Accreditation, CirculationList, FocalPoint, Objection, Organisation
+from .matching import fold_name
+from .models import Accreditation, CirculationList, FocalPoint, Invitation, Objection, Organisation
 
 State = Accreditation.State
 
@@ -84,6 +86,61 @@ def accreditation_objections(*, accreditation: Accreditation) -> QuerySet[Object
     return accreditation.objections.select_related("recorded_by").order_by("made_on", "id")
 
 
+# --- The secretariat's desk -----------------------------------------------------------
+
+
+def organisations_for_secretariat(*, search: str = "") -> QuerySet[Organisation]:
+    """Every organisation, by name, for the secretariat's list (which it also links from the
+    dashboard and other apps): each with ``accreditation_state`` (of its live request, or
+    "" when it has none) and ``focal_point_count``. One query whatever the number of rows.
+
+    ``search`` matches the name as duplicates are recognised (case, accents and punctuation
+    aside) or the acronym.
+    """
+    queryset = Organisation.objects.annotate(
+        accreditation_state=Coalesce(
+            Subquery(Accreditation.objects.current().filter(organisation=OuterRef("pk")).values("state")[:1]),
+            Value(""),
+        ),
+        focal_point_count=Count("focal_points", distinct=True),
+    )
+    search = search.strip()
+    if search:
+        folded = fold_name(search)
+        matches = Q(acronym__iexact=search)
+        if folded:
+            matches |= Q(name_key__contains=folded)
+        queryset = queryset.filter(matches)
+    return queryset.order_by("name", "pk")
+
+
+def organisation_for_desk(*, organisation: Organisation) -> Organisation:
+    """The organisation with what its staff page shows: focal points, representatives, open
+    invitations, and its accreditations (newest first) as ``accreditation_list``."""
+    return (
+        Organisation.objects.prefetch_related(
+            Prefetch(
+                "focal_points", queryset=FocalPoint.objects.select_related("user").order_by("since", "id")
+            ),
+            "representatives",
+            Prefetch(
+                "invitations",
+                queryset=Invitation.objects.filter(accepted_at__isnull=True).select_related("invited_by"),
+                to_attr="open_invitations",
+            ),
+            Prefetch(
+                "accreditations",
+                queryset=Accreditation.objects.select_related("circulation_list").order_by(
+                    "-submitted_at", "-id"
+                ),
+                to_attr="accreditation_list",
+            ),
+        )
+        .filter(pk=organisation.pk)
+        .get()
+    )
+
+
 # --- Who hears about an organisation ----------------------------------------------------
 
 
@@ -112,13 +169,27 @@ def participation_bar(*, organisation: Organisation, dialogue=None) -> str | Non
 
     Returns ``NOT_ADMITTED``, ``OBJECTED_TO`` or None; each caller words its own refusal.
     """
-    if not organisation.accreditations.filter(state=State.ADMITTED).exists():
-        return NOT_ADMITTED
-    if dialogue is None:
-        return None
-    if Objection.objects.filter(organisation=organisation, dialogue=dialogue).exists():
-        return OBJECTED_TO
-    return None
+    return participation_bars(organisation_ids=[organisation.pk], dialogue=dialogue)[organisation.pk]
+
+
+def participation_bars(*, organisation_ids: Iterable[int], dialogue=None) -> dict[int, str | None]:
+    """``participation_bar`` for many organisations at once (an imported list): two queries."""
+    ids = list(organisation_ids)
+    admitted = set(
+        Accreditation.objects.filter(organisation__in=ids, state=State.ADMITTED).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    objected = (
+        set(
+            Objection.objects.filter(organisation__in=ids, dialogue=dialogue).values_list(
+                "organisation_id", flat=True
+            )
+        )
+        if dialogue is not None
+        else set()
+    )
+    return {pk: NOT_ADMITTED if pk not in admitted else OBJECTED_TO if pk in objected else None for pk in ids}
 
 
 # --- What waits -------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import focal, public, staff
+from .views import desk, focal, public, staff
 
 app_name = "stakeholders"
 
@@ -58,6 +58,27 @@ urlpatterns = [
         name="staff_accreditation_action",
     ),
     path("staff/circulation-lists/", staff.circulation_lists, name="staff_circulation_lists"),
+    # The secretariat's desk: acting on an organisation's behalf.
+    path("staff/organisations/", desk.organisations, name="staff_organisations"),
+    path("staff/organisations/register/", desk.register, name="staff_organisation_register"),
+    path("staff/organisations/<int:pk>/", desk.organisation, name="staff_organisation"),
+    path("staff/organisations/<int:pk>/edit/", desk.edit, name="staff_organisation_edit"),
+    path("staff/organisations/<int:pk>/invite/", desk.invite, name="staff_organisation_invite"),
+    path(
+        "staff/organisations/<int:pk>/representatives/add/",
+        desk.representative_add,
+        name="staff_representative_add",
+    ),
+    path(
+        "staff/organisations/<int:pk>/accreditation/record/",
+        desk.accreditation_record,
+        name="staff_accreditation_record",
+    ),
+    path(
+        "staff/organisations/<int:pk>/accreditation/decision/",
+        desk.accreditation_decision,
+        name="staff_accreditation_decision",
+    ),
     path("staff/circulation-lists/<int:pk>/", staff.circulation_list_detail, name="staff_circulation_list"),
     path(
         "staff/circulation-lists/<int:pk>/csv/", staff.circulation_list_csv, name="staff_circulation_list_csv"

@@ -20,10 +20,12 @@ from dialogue_portal.forms import (  # noqa: F401 (add_service_errors, error_sum
     error_summary,
 )
 from sessions.models import AgendaItem, Cluster, Dialogue
+from sessions.staff_forms import VenueDateTimeField
 from stakeholders.models import Organisation
 
 from .models import Attachment, Language, WrittenComment
-from .services import EDITABLE_FIELDS
+from .selectors import organisations_that_may_comment, recordable_dialogues
+from .services import EDITABLE_FIELDS, KeptFile
 from .validation import count_words
 
 State = WrittenComment.State
@@ -64,18 +66,76 @@ class MultipleFileField(forms.FileField):
         return [single_file_clean(data, initial)] if data else []
 
 
+# --- What a comment is about: one control ---------------------------------------------------
+# An agenda item or a cluster, never both: one select, its options grouped, so that the
+# refusal "not both" cannot happen (a refused save used to lose the attached files).
+
+ITEM_PREFIX = "item:"
+CLUSTER_PREFIX = "cluster:"
+# The columns the one control stands for, set from it by CommentForm.details().
+ABOUT_FIELDS = ("agenda_item", "cluster")
+FORM_FIELDS = [name for name in EDITABLE_FIELDS if name not in ABOUT_FIELDS]
+# A service's refusal naming either column is shown next to the one control.
+ABOUT_FIELD_FOR = dict.fromkeys(ABOUT_FIELDS, "about")
+
+
+def about_choices(dialogue: Dialogue) -> list:
+    items = AgendaItem.objects.filter(dialogue=dialogue).order_by("number", "id")
+    choices: list = [("", _("Nothing in particular"))]
+    item_choices = [(f"{ITEM_PREFIX}{item.pk}", str(item)) for item in items]
+    if item_choices:
+        choices.append((_("Agenda items"), item_choices))
+    choices.append((_("Clusters"), [(f"{CLUSTER_PREFIX}{value}", label) for value, label in Cluster.choices]))
+    return choices
+
+
+def about_value(comment: WrittenComment | None) -> str:
+    if comment is None:
+        return ""
+    if comment.agenda_item_id:
+        return f"{ITEM_PREFIX}{comment.agenda_item_id}"
+    if comment.cluster:
+        return f"{CLUSTER_PREFIX}{comment.cluster}"
+    return ""
+
+
+class KeptFilesField(forms.Field):
+    """The signed notes of files kept from a refused save (services.attachments_keep): each
+    a checkbox, ticked, in the template; unticking one leaves that file out."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, *args, organisation: Organisation | None = None, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def to_python(self, value):
+        if not value:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        return [KeptFile.unsign(str(item), organisation=self.organisation) for item in values if item]
+
+
 # --- The focal point's form -----------------------------------------------------------------
 
 
 class CommentForm(PortalModelForm):
-    """A comment for one dialogue: its fields, new attachments and, when editing, the
-    attachments to remove. The view passes the cleaned values to ``comment_save_draft``."""
+    """A comment for one dialogue: its fields, new attachments, files kept from a refused
+    save and, when editing, the attachments to remove. The view passes the cleaned values
+    to ``comment_save_draft``."""
 
+    about = forms.ChoiceField(
+        label=_("What the comment is about (optional)"),
+        required=False,
+        help_text=_("An agenda item of the dialogue, or a cluster of the review mechanism."),
+    )
     attachments = MultipleFileField(
         label=_("Attachments"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": ACCEPTED_EXTENSIONS}),
     )
+    kept_files = KeptFilesField()
     remove_attachments = forms.ModelMultipleChoiceField(
         label=_("Remove attachments"),
         queryset=Attachment.objects.none(),
@@ -86,21 +146,20 @@ class CommentForm(PortalModelForm):
     # click, a resent POST) makes one comment.
     form_token = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 
+    field_order = ["title", "body", "language", "about"]
+
     class Meta:
         model = WrittenComment
-        fields = list(EDITABLE_FIELDS)
+        fields = FORM_FIELDS
         labels = {
             "title": _("Title"),
             "body": _("Comment"),
             "language": _("Language of the comment"),
-            "agenda_item": _("Agenda item (optional)"),
-            "cluster": _("Cluster of the review mechanism (optional)"),
             "consent_to_publish": _("The organisation consents to the publication of this comment"),
             "anonymity_requested": _("Ask the secretariat to publish it without the organisation's name"),
         }
         help_texts = {
             "body": _("Plain text; leave an empty line between paragraphs."),
-            "agenda_item": _("The agenda item the comment is about; or choose a cluster below."),
             "consent_to_publish": _(
                 "Without consent the secretariat reads the comment and never publishes it."
             ),
@@ -108,18 +167,31 @@ class CommentForm(PortalModelForm):
         }
         widgets = {"body": forms.Textarea(attrs={"rows": 18})}
 
-    def __init__(self, *args, dialogue: Dialogue, comment: WrittenComment | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        dialogue: Dialogue,
+        comment: WrittenComment | None = None,
+        organisation: Organisation | None = None,
+        **kwargs,
+    ):
         # The form works on a throwaway instance: a refused save leaves the saved comment,
         # shown around the form, as it was.
         initial = kwargs.pop("initial", None) or {}
         if comment is not None:
-            initial = {**forms.model_to_dict(comment, fields=EDITABLE_FIELDS), **initial}
+            initial = {
+                **forms.model_to_dict(comment, fields=FORM_FIELDS),
+                "about": about_value(comment),
+                **initial,
+            }
         super().__init__(*args, instance=WrittenComment(dialogue=dialogue), initial=initial, **kwargs)
         self.dialogue = dialogue
         self.comment = comment
-        self.fields["agenda_item"].queryset = AgendaItem.objects.filter(dialogue=dialogue).order_by("number")
-        self.fields["agenda_item"].empty_label = _("None")
-        self.fields["cluster"].choices = [("", _("None")), *Cluster.choices]
+        self.organisation = organisation or (comment.organisation if comment is not None else None)
+        # The files kept from a refused save, (signed note, KeptFile), shown as "kept".
+        self.kept: list[tuple[str, KeptFile]] = []
+        self.fields["kept_files"].organisation = self.organisation
+        self.fields["about"].choices = about_choices(dialogue)
         limit = settings.WRITTEN_COMMENT_MAX_ATTACHMENTS
         self.fields["attachments"].help_text = _(
             "PDF, DOCX or ODT: at most %(count)d files in all, of at most %(size)s each. "
@@ -135,6 +207,24 @@ class CommentForm(PortalModelForm):
         body.attrs["data-max-words"] = str(settings.WRITTEN_COMMENT_MAX_WORDS)
         body.attrs["data-language-field"] = self.add_prefix("language")
 
+    def clean_kept_files(self):
+        kept = self.cleaned_data["kept_files"]
+        self.kept = [(item.sign(organisation=self.organisation), item) for item in kept]
+        return kept
+
+    def clean_about(self) -> dict:
+        value = self.cleaned_data["about"]
+        if value.startswith(ITEM_PREFIX):
+            item = AgendaItem.objects.filter(
+                dialogue=self.dialogue, pk=int(value[len(ITEM_PREFIX) :])
+            ).first()
+            if item is None:
+                raise ValidationError(_("Choose an agenda item of this dialogue."))
+            return {"agenda_item": item, "cluster": ""}
+        if value.startswith(CLUSTER_PREFIX):
+            return {"agenda_item": None, "cluster": value[len(CLUSTER_PREFIX) :]}
+        return {"agenda_item": None, "cluster": ""}
+
     def clean_attachments(self):
         files = self.cleaned_data["attachments"]
         limit = settings.WRITTEN_COMMENT_MAX_ATTACHMENTS
@@ -149,12 +239,6 @@ class CommentForm(PortalModelForm):
             )
         return files
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("agenda_item") and cleaned.get("cluster"):
-            self.add_error("cluster", _("Choose an agenda item or a cluster, not both."))
-        return cleaned
-
     def _post_clean(self):
         # The model's own checks run in the service, on the real comment; here they would
         # only repeat them on a throwaway instance.
@@ -162,7 +246,15 @@ class CommentForm(PortalModelForm):
 
     def details(self) -> dict:
         """The comment's fields, as ``comment_save_draft`` takes them."""
-        return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
+        return {**{name: self.cleaned_data[name] for name in FORM_FIELDS}, **self.cleaned_data["about"]}
+
+    def keep(self, kept: list[KeptFile]) -> None:
+        """After a refused save: the files kept now (services.attachments_keep) join those kept before."""
+        self.kept.extend((item.sign(organisation=self.organisation), item) for item in kept)
+
+    def kept_before(self) -> list[KeptFile]:
+        """The kept files this sending still carries (valid notes only)."""
+        return [item for _note, item in self.kept]
 
     def describe_body(self) -> None:
         """Tie the body to its help text, its count and its errors, for screen readers."""
@@ -274,3 +366,80 @@ class ReasonForm(PortalForm):
         widget=forms.Textarea(attrs={"rows": 4, "required": True}),
         max_length=5000,
     )
+
+
+# --- The secretariat's desk: a comment received by e-mail ------------------------------------
+
+
+class RecordChooseForm(PortalForm):
+    """Whose comment, for which dialogue: read from the query string."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("Choose the organisation"),
+        help_text=_("Only organisations admitted as observers can send written comments."),
+    )
+    dialogue = forms.ModelChoiceField(
+        label=_("Dialogue"),
+        queryset=Dialogue.objects.none(),
+        empty_label=_("Choose the dialogue"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations_that_may_comment()
+        self.fields["dialogue"].queryset = recordable_dialogues()
+        self.fields["dialogue"].label_from_instance = _recordable_label
+
+    def subjects(self) -> tuple[Organisation, Dialogue] | None:
+        if not self.is_bound or not self.is_valid():
+            return None
+        return self.cleaned_data["organisation"], self.cleaned_data["dialogue"]
+
+
+def _recordable_label(dialogue: Dialogue) -> str:
+    return f"{_dialogue_label(dialogue)} ({dialogue.get_state_display()})"
+
+
+PUBLICATION_CHOICES = [
+    ("", _("Not published yet: decide on the comment's page")),
+    ("publish", _("Published with the organisation's name")),
+    ("publish-anonymously", _("Published without the organisation's name")),
+]
+
+
+class RecordCommentForm(CommentForm):
+    """A comment received by e-mail: the focal point's fields, the time it was received and,
+    for a dialogue already held, whether and when it was published."""
+
+    received_at = VenueDateTimeField(
+        label=_("Received on"),
+        help_text=_("The date and time of the e-mail, in the dialogue's time zone."),
+    )
+    publication = forms.ChoiceField(label=_("Publication"), required=False, choices=PUBLICATION_CHOICES)
+    published_at = VenueDateTimeField(
+        label=_("Published on"),
+        required=False,
+        help_text=_("When it was published on the public page, in the dialogue's time zone."),
+    )
+
+    field_order = ["received_at", "title", "body", "language", "about"]
+
+    def __init__(self, *args, dialogue: Dialogue, organisation: Organisation, **kwargs):
+        super().__init__(*args, dialogue=dialogue, organisation=organisation, **kwargs)
+        # Typed, and shown, in the dialogue's time zone, as its deadlines are.
+        self.fields["received_at"].zone = self.fields["published_at"].zone = self.dialogue.zone
+        if self.dialogue.state != Dialogue.State.HELD:
+            # Publication of a live dialogue's comment is the moderation's, on its own page.
+            del self.fields["publication"]
+            del self.fields["published_at"]
+
+    def recording(self) -> dict:
+        """What comment_record_received takes beyond the comment's fields."""
+        data = self.cleaned_data
+        return {
+            "received_at": data["received_at"],
+            "publication": data.get("publication", ""),
+            "published_at": data.get("published_at"),
+        }

@@ -66,3 +66,27 @@ def get_attachment_for_user(user, pk: int) -> Attachment:
     if user.is_authenticated and comment.organisation.focal_points.filter(user=user).exists():
         return attachment
     raise Http404
+
+
+# --- What the secretariat may decide on a comment -------------------------------------
+# One predicate per decision, asked by the page (to offer it) and by the service (to
+# refuse it), so that the two cannot disagree.
+
+
+def publish_refusal(comment: WrittenComment, *, anonymously: bool = False) -> str | None:
+    """Why the comment cannot be published (so) (``None`` when it can)."""
+    from django.utils.translation import gettext as _
+
+    if not comment.consent_to_publish:
+        return _("The organisation did not consent to publication: the comment is read, never published.")
+    if anonymously and not comment.anonymity_requested:
+        return _("The organisation did not ask to be published without its name.")
+    return None
+
+
+def can_publish(comment: WrittenComment) -> bool:
+    return publish_refusal(comment) is None
+
+
+def can_publish_anonymously(comment: WrittenComment) -> bool:
+    return publish_refusal(comment, anonymously=True) is None

@@ -24,7 +24,11 @@ from django.db.models import (
     Window,
 )
 
+from sessions.models import Dialogue
+from stakeholders.models import Organisation
+
 from .models import SEARCH_CONFIGURATIONS, Attachment, WrittenComment
+from .services import RECORDABLE_DIALOGUE_STATES
 
 
 @dataclass(frozen=True)
@@ -274,6 +278,24 @@ def published_comment_page(filters: CommentFilters, number, per_page: int) -> Pa
     page.object_list = list(page.object_list)
     _unpack_attachments(page.object_list)
     return page
+
+
+# --- The secretariat's desk ------------------------------------------------------------------
+
+
+def organisations_that_may_comment() -> QuerySet:
+    """Organisations admitted as observers, by name: those whose comment may be recorded."""
+    # The queryset of stakeholders.selectors.participation_bar's rule: admitted.
+    return Organisation.objects.admitted().distinct().order_by("name", "pk")
+
+
+def recordable_dialogues() -> QuerySet:
+    """Dialogues a comment received by e-mail may be recorded for, the latest first."""
+    return (
+        Dialogue.objects.filter(state__in=RECORDABLE_DIALOGUE_STATES)
+        .select_related("session__working_group")
+        .order_by("-date", "-id")
+    )
 
 
 # --- What waits -------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import focal, public, staff
+from .views import desk, focal, public, staff
 
 app_name = "submissions"
 
@@ -29,6 +29,8 @@ urlpatterns = [
     ),
     # The secretariat: moderation.
     path("staff/comments/", staff.queue, name="staff_queue"),
+    # The secretariat: a comment received by e-mail, recorded on the organisation's behalf.
+    path("staff/comments/record/", desk.record, name="staff_record"),
     path("staff/comments/<int:pk>/", staff.comment, name="staff_comment"),
     path("staff/comments/<int:pk>/<slug:action>/", staff.comment_action, name="staff_action"),
 ]

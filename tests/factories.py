@@ -97,6 +97,16 @@ class DialogueFactory(factory.django.DjangoModelFactory):
     comments_deadline = factory.LazyAttribute(lambda d: vienna(d.date - datetime.timedelta(days=7)))
 
 
+class HeldDialogueFactory(DialogueFactory):
+    """A dialogue already held, in 2023 (6 May), with its deadlines of the time: one the
+    secretariat records after the fact."""
+
+    session = factory.SubFactory(
+        WorkingGroupSessionFactory, first_day=datetime.date(2023, 5, 3), last_day=datetime.date(2023, 5, 6)
+    )
+    state = Dialogue.State.HELD
+
+
 class DialogueChairFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = DialogueChair

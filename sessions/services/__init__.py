@@ -4,6 +4,8 @@
 ``registrations``: applications and the Extended Bureau's decisions.
 ``attendance``: who was present on the day.
 ``speakers``: requests for the floor and the speakers' list.
+``recording``: what the secretariat records after the fact (dialogues already held, their
+Chairs, applications received by e-mail, a sign-in sheet's attendance), sending nothing.
 """
 
 from .attendance import attendance_update
@@ -20,12 +22,24 @@ from .calendar import (
     dialogue_schedule,
     dialogues_close_past_deadlines,
 )
+from .recording import (
+    RECORDED_NEXT_STATES,
+    ImportedRow,
+    dialogue_chair_add,
+    dialogue_chair_remove,
+    dialogue_record_as_held,
+    dialogue_record_held,
+    participation_import,
+    registration_record,
+    working_group_session_create,
+)
 from .registrations import (
     REGISTRATION_NEXT_STATES,
     registration_apply,
     registration_approve,
     registration_decline,
     registration_withdraw,
+    registrations_decide,
 )
 from .speakers import (
     INTERVENTION_NEXT_STATES,
@@ -39,6 +53,15 @@ from .speakers import (
 __all__ = [
     "INTERVENTION_NEXT_STATES",
     "NEXT_STATES",
+    "RECORDED_NEXT_STATES",
+    "ImportedRow",
+    "dialogue_chair_add",
+    "dialogue_chair_remove",
+    "dialogue_record_as_held",
+    "dialogue_record_held",
+    "participation_import",
+    "registration_record",
+    "working_group_session_create",
     "REGISTRATION_NEXT_STATES",
     "agenda_item_move",
     "attendance_update",
@@ -60,4 +83,5 @@ __all__ = [
     "registration_approve",
     "registration_decline",
     "registration_withdraw",
+    "registrations_decide",
 ]

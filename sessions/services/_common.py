@@ -1,9 +1,17 @@
-"""What the services share: the dialogue's row lock that orders decisions after its moves."""
+"""What the services share: the dialogue's row lock that orders decisions after its moves, and
+what is recorded after the fact (its mail withheld, its dates checked)."""
 
-from collections.abc import Iterable
+import contextlib
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from dialogue_portal import mail
+from dialogue_portal.roles import is_secretariat
 
 from ..models import Dialogue
 
@@ -30,3 +38,35 @@ def lock_dialogues(pks: Iterable[int]) -> dict[int, Dialogue]:
         dialogue.pk: dialogue
         for dialogue in Dialogue.objects.select_for_update(no_key=True).filter(pk__in=set(pks)).order_by("pk")
     }
+
+
+def quiet_for_held(dialogue_ids: Callable[[dict[str, Any]], list[int]]):
+    """Decorate a service (called with keyword arguments) so that it sends nothing when
+    every dialogue it acts on (``dialogue_ids(kwargs)``) is already held: what the
+    secretariat records after the fact was told to nobody at the time. A live
+    dialogue's mail goes as always."""
+
+    def decorate(service):
+        @functools.wraps(service)
+        def run(**kwargs):
+            ids = set(dialogue_ids(kwargs))
+            held = bool(ids) and Dialogue.objects.filter(
+                pk__in=ids, state=Dialogue.State.HELD
+            ).count() == len(ids)
+            with mail.withheld() if held else contextlib.nullcontext():
+                return service(**kwargs)
+
+        return run
+
+    return decorate
+
+
+def check_recorded_time(when, *, field: str, by) -> None:
+    """A time given for something recorded after the fact: by the secretariat, and not to come."""
+    if not is_secretariat(by):
+        raise ValidationError(
+            _("Only the secretariat records what happened after the fact, or on an organisation's behalf."),
+            code="forbidden",
+        )
+    if when is not None and when > timezone.now():
+        raise ValidationError({field: [_("This has not happened yet: the date cannot be in the future.")]})

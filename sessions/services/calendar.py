@@ -24,6 +24,7 @@ from stakeholders.models import Organisation
 from stakeholders.selectors import focal_point_emails
 
 from ..models import AgendaItem, Dialogue, Registration, validate_time_zone
+from ..permissions import agenda_move_refusal, mark_held_refusal, open_refusal, postpone_refusal
 from ._common import lock_dialogue
 
 State = Dialogue.State
@@ -53,6 +54,18 @@ def dialogue_check_schedule(dialogue: Dialogue) -> None:
         errors.setdefault("date", []).append(
             _("A dialogue is held after its working-group session: on %(day)s or later.")
             % {"day": date_format(session.last_day, "j F Y")}
+        )
+    if (
+        dialogue.date
+        and dialogue.pk is None
+        and dialogue.state != State.HELD
+        and _is_time_zone(dialogue.time_zone)
+        and dialogue.date < timezone.localdate(timezone=dialogue.zone)
+    ):
+        # Scheduling a past date would open a dialogue nobody can apply to any more; one
+        # already held is recorded as held (services.recording), which sends nothing.
+        errors.setdefault("date", []).append(
+            _("This date has passed: record a dialogue already held as held, rather than schedule it.")
         )
     if dialogue.start_time and dialogue.end_time and dialogue.end_time <= dialogue.start_time:
         errors.setdefault("end_time", []).append(_("The dialogue must end after it starts."))
@@ -109,11 +122,12 @@ def dialogue_schedule(*, by: Any, **fields: Any) -> Dialogue:
 
 
 # The details an edit saves: never the state, which moves only through the transitions
-# below, nor the calendar SEQUENCE, which only a postponement or a cancellation raises.
+# below, nor the calendar SEQUENCE, which only a postponement or a cancellation raises
+# (nor the cancellation's reason, given with it).
 DETAILS = tuple(
     f.name
     for f in Dialogue._meta.concrete_fields
-    if f.name not in {"id", "state", "sequence", "created_at", "updated_at"}
+    if f.name not in {"id", "state", "sequence", "cancellation_reason", "created_at", "updated_at"}
 )
 POSTPONED = ("date", "start_time", "end_time", "applications_deadline", "comments_deadline", "sequence")
 
@@ -130,12 +144,13 @@ def dialogue_save(*, dialogue: Dialogue, by: Any, fields: Iterable[str] = DETAIL
     Side effects: a new dialogue is one INSERT in state ``scheduled`` and one audit
     row; an existing one is one UPDATE of ``fields`` (by default every detail).
     """
+    if dialogue.pk is None:
+        dialogue.state = State.SCHEDULED  # never born held: that is services.recording's
     dialogue_check_schedule(dialogue)
     # Two people booking the same room at once: the second waits here, then sees the first.
     locks.hold("calendar")
     if dialogue.pk is None:
         _check_room_free(dialogue)
-        dialogue.state = State.SCHEDULED
         dialogue.full_clean()
         dialogue.save()
         record(dialogue, by=by, from_state="", to_state=dialogue.state, note=_("Scheduled."))
@@ -159,13 +174,10 @@ def dialogue_open(*, dialogue: Dialogue, by: Any, note: str = "") -> Dialogue:
 
     Side effects: state ``open``; one audit row.
     """
-    now = timezone.now()
     stored = lock_dialogue(dialogue.pk)  # the deadlines as a postponement may just have moved them
-    if (
-        dialogue.state == State.SCHEDULED
-        and max(stored.applications_deadline, stored.comments_deadline) < now
-    ):
-        raise ValidationError(_("Both deadlines have passed: move them before opening the dialogue."))
+    refusal = open_refusal(stored)
+    if refusal:
+        raise ValidationError(refusal)
     transition(dialogue, to=State.OPEN, by=by, next_states=NEXT_STATES, note=note)
     return dialogue
 
@@ -188,31 +200,37 @@ def dialogue_mark_held(
     Side effects: state ``held``; one audit row.
     """
     stored = lock_dialogue(dialogue.pk)  # the date as a postponement may just have moved it
-    today = today or timezone.localdate(timezone=stored.zone)
-    if stored.date > today:
-        raise ValidationError(_("A dialogue can be marked as held only on its date or later."))
+    refusal = mark_held_refusal(stored, today=today)
+    if refusal:
+        raise ValidationError(refusal)
     transition(dialogue, to=State.HELD, by=by, next_states=NEXT_STATES, note=note)
     return dialogue
 
 
 @transaction.atomic
-def dialogue_cancel(*, dialogue: Dialogue, by: Any, note: str = "") -> Dialogue:
-    """Cancel a dialogue that has not been held. Later dialogues' ordinals move up by one.
+def dialogue_cancel(*, dialogue: Dialogue, by: Any, reason: str) -> Dialogue:
+    """Cancel a dialogue that has not been held, saying why. Later dialogues' ordinals move up by one.
 
-    Side effects: state ``cancelled`` and a higher calendar SEQUENCE; one audit row;
-    e-mail to every applicant.
+    The reason is required: it goes in the e-mail and on the public page.
+    Side effects: state ``cancelled`` with the reason and a higher calendar SEQUENCE; one
+    audit row; e-mail to every applicant, with the reason.
     """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": [_("Give the reason for the cancellation: the applicants read it.")]}
+        )
     transition(
         dialogue,
         to=State.CANCELLED,
         by=by,
         next_states=NEXT_STATES,
-        note=note,
+        note=reason,
         # Raised from the stored value: a postponement just before is not undone.
-        changes={"sequence": F("sequence") + 1},
+        changes={"sequence": F("sequence") + 1, "cancellation_reason": reason},
     )
     dialogue.refresh_from_db(fields=["sequence"])
-    _tell_applicants(dialogue, "sessions/email/dialogue_cancelled", {"note": note})
+    _tell_applicants(dialogue, "sessions/email/dialogue_cancelled", {"reason": reason})
     return dialogue
 
 
@@ -239,10 +257,18 @@ def dialogue_postpone(
     # as every save takes it, then the row: in the other order a save would deadlock with it.
     locks.hold("calendar")
     stored = lock_dialogue(dialogue.pk)
-    if stored.state in (State.HELD, State.CANCELLED):
+    refusal = postpone_refusal(stored)
+    if refusal:
         dialogue.state = stored.state
+        raise ValidationError(refusal)
+    if (date, start_time, end_time) == (stored.date, stored.start_time, stored.end_time):
+        # Nothing would move but 46 e-mails saying it did.
         raise ValidationError(
-            _("A %(state)s dialogue cannot be postponed.") % {"state": stored.get_state_display()}
+            {
+                "date": [
+                    _("The dialogue is already on this date at these times: give a new date or new times.")
+                ]
+            }
         )
     before = stored.starts_at
     stored.date, stored.start_time, stored.end_time = date, start_time, end_time
@@ -302,8 +328,12 @@ def _tell_applicants(dialogue: Dialogue, template: str, context: dict) -> None:
 def agenda_item_move(*, agenda_item: AgendaItem, by: Any, up: bool) -> AgendaItem:
     """Swap an agenda item with the one before (``up``) or after it; numbers stay 1, 2, 3 ….
 
+    Refused once the dialogue is held or cancelled: its agenda is then the record.
     Side effects: two agenda items renumbered (none at either end of the agenda).
     """
+    refusal = agenda_move_refusal(lock_dialogue(agenda_item.dialogue_id))
+    if refusal:
+        raise ValidationError(refusal)
     items = AgendaItem.objects.select_for_update().filter(dialogue=agenda_item.dialogue_id)
     neighbour = (
         items.filter(number__lt=agenda_item.number).order_by("-number").first()

@@ -1,5 +1,6 @@
 """Applications to take part in a dialogue, and the Extended Bureau's decisions on them."""
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,7 +18,8 @@ from stakeholders import selectors as stakeholder_selectors
 from stakeholders.models import Organisation, Representative
 
 from ..models import Dialogue, Registration
-from ._common import lock_dialogue, lock_dialogues
+from ..permissions import approve_refusal
+from ._common import check_recorded_time, lock_dialogue, lock_dialogues, quiet_for_held
 
 State = Registration.State
 
@@ -33,8 +35,19 @@ def _manage_url(organisation: Organisation) -> str:
     return absolute_reverse("stakeholders:manage", args=[organisation.pk])
 
 
-def registration_refusal(*, organisation: Organisation, dialogue: Dialogue, now=None) -> str | None:
-    """Why ``organisation`` cannot apply for ``dialogue`` now, or None when it can."""
+# An application received by e-mail is recorded later: the dialogue may have closed or
+# been held since; it still had to arrive by the deadline.
+RECORDED_DIALOGUE_STATES = (Dialogue.State.OPEN, Dialogue.State.CLOSED, Dialogue.State.HELD)
+
+
+def registration_refusal(
+    *, organisation: Organisation, dialogue: Dialogue, now=None, recorded: bool = False
+) -> str | None:
+    """Why ``organisation`` cannot apply for ``dialogue`` now, or None when it can.
+
+    ``recorded``: the secretariat records an application that arrived at ``now`` (by
+    e-mail), after the fact: judged at that time, and in any state the dialogue had since.
+    """
     now = now or timezone.now()
     bar = stakeholder_selectors.participation_bar(organisation=organisation, dialogue=dialogue)
     if bar == stakeholder_selectors.NOT_ADMITTED:
@@ -51,7 +64,9 @@ def registration_refusal(*, organisation: Organisation, dialogue: Dialogue, now=
                 timezone.localtime(dialogue.applications_deadline, dialogue.zone), "j F Y, H:i T"
             )
         }
-    if dialogue.state != Dialogue.State.OPEN:
+    if dialogue.state != Dialogue.State.OPEN and not (
+        recorded and dialogue.state in RECORDED_DIALOGUE_STATES
+    ):
         return _("Applications for this dialogue are not open (it is %(state)s).") % {
             "state": dialogue.get_state_display()
         }
@@ -64,6 +79,16 @@ def registration_refusal(*, organisation: Organisation, dialogue: Dialogue, now=
     return None
 
 
+def _applied_for(kwargs: dict) -> list[int]:
+    kwargs["dialogues"] = list(kwargs["dialogues"])
+    return [dialogue.pk for dialogue in kwargs["dialogues"]]
+
+
+def _decided_on(kwargs: dict) -> list[int]:
+    return [kwargs["registration"].dialogue_id]
+
+
+@quiet_for_held(_applied_for)
 @transaction.atomic
 def registration_apply(
     *,
@@ -74,13 +99,22 @@ def registration_apply(
     expertise: str,
     travel_support_requested: bool = False,
     may_be_named: bool = True,
+    on_behalf: bool = False,
+    received_at: datetime.datetime | None = None,
 ) -> list[Registration]:
     """Apply for one or several open dialogues with one form.
 
-    All or nothing: a refusal for any dialogue applies for none.
+    All or nothing: a refusal for any dialogue applies for none. ``on_behalf``: the
+    secretariat (``by``) records an application the organisation sent otherwise (by
+    e-mail), ``received_at`` when it arrived: the deadline is judged at that time, and
+    the application stands with that date.
     Side effects: one Registration in state ``applied`` per dialogue, with its
-    representatives; one audit row each; a receipt e-mailed to the focal points.
+    representatives; one audit row each (naming the organisation when on its behalf,
+    with when it was received); a receipt e-mailed to the focal points, except for
+    dialogues already held (recorded after the fact: nobody is told).
     """
+    if on_behalf or received_at is not None:
+        check_recorded_time(received_at, field="received_at", by=by)
     dialogues = list(dialogues)
     representatives = list(representatives)
     if not dialogues:
@@ -119,7 +153,9 @@ def registration_apply(
         )
     refusals: dict[str, list[str]] = {}
     for dialogue in dialogues:
-        refusal = registration_refusal(organisation=organisation, dialogue=dialogue)
+        refusal = registration_refusal(
+            organisation=organisation, dialogue=dialogue, now=received_at, recorded=received_at is not None
+        )
         if refusal:
             refusals.setdefault("dialogues", []).append(
                 f"{date_format(dialogue.date, 'j F Y')}, {dialogue.session.working_group}: {refusal}"
@@ -153,8 +189,19 @@ def registration_apply(
                     ]
                 }
             ) from None
+        if received_at is not None:
+            # applied_at is stamped on insert; the application stands with the day it arrived.
+            Registration.objects.filter(pk=registration.pk).update(applied_at=received_at)
+            registration.applied_at = received_at
         registration.representatives.set(representatives)
-        record(registration, by=by, from_state="", to_state=registration.state)
+        record(
+            registration,
+            by=by,
+            from_state="",
+            to_state=registration.state,
+            on_behalf_of=organisation.name if on_behalf else "",
+            occurred_at=received_at,
+        )
         registrations.append(registration)
     send_templated(
         "sessions/email/registration_received",
@@ -168,24 +215,53 @@ def registration_apply(
     return registrations
 
 
+def _check_decided_at(registration: Registration, decided_at, by) -> None:
+    check_recorded_time(decided_at, field="decided_at", by=by)
+    if decided_at is not None and decided_at < registration.applied_at:
+        raise ValidationError(
+            {
+                "decided_at": [
+                    _("The decision cannot come before the application (received %(date)s).")
+                    % {
+                        "date": date_format(
+                            timezone.localtime(registration.applied_at, registration.dialogue.zone),
+                            "j F Y, H:i",
+                        )
+                    }
+                ]
+            }
+        )
+
+
+@quiet_for_held(_decided_on)
 @transaction.atomic
 def registration_approve(
-    *, registration: Registration, by: Any, travel_support_granted: bool = False
+    *,
+    registration: Registration,
+    by: Any,
+    travel_support_granted: bool = False,
+    decided_at: datetime.datetime | None = None,
 ) -> Registration:
     """Record the Extended Bureau's approval.
 
+    ``decided_at``: the decision is recorded after the fact, with the date it was taken
+    (by the secretariat only; then also for a dialogue already held).
     Side effects: state ``approved``, one audit row; each representative named in the
     application receives the meeting link and the practical details (the only place the
-    link is ever sent); the focal points are told of the decision.
+    link is ever sent); the focal points are told of the decision. Nobody is e-mailed
+    for a dialogue already held.
     """
     # The dialogue's state as stored, held until this decision is committed: a cancellation
     # waits and then e-mails these representatives too, or came first and refuses it.
     registration.dialogue = lock_dialogue(registration.dialogue_id)
-    if registration.dialogue.state in (Dialogue.State.CANCELLED, Dialogue.State.HELD):
-        raise ValidationError(
-            _("The dialogue is %(state)s: applications can no longer be approved.")
-            % {"state": registration.dialogue.get_state_display()}
-        )
+    if decided_at is not None:
+        _check_decided_at(registration, decided_at, by)
+    # A decision recorded after the fact (decided_at) may be on a dialogue held since;
+    # never on a cancelled one.
+    recorded_on_held = decided_at is not None and registration.dialogue.state == Dialogue.State.HELD
+    refusal = None if recorded_on_held else approve_refusal(registration)
+    if refusal:
+        raise ValidationError(refusal)
     if travel_support_granted and not registration.travel_support_requested:
         raise ValidationError(
             {"travel_support_granted": [_("The organisation did not ask for travel support.")]}
@@ -195,7 +271,11 @@ def registration_approve(
         to=State.APPROVED,
         by=by,
         next_states=REGISTRATION_NEXT_STATES,
-        changes={"decided_at": timezone.now(), "travel_support_granted": travel_support_granted},
+        changes={
+            "decided_at": decided_at or timezone.now(),
+            "travel_support_granted": travel_support_granted,
+        },
+        occurred_at=decided_at,
     )
     dialogue = registration.dialogue
     details = {
@@ -223,21 +303,29 @@ def registration_approve(
     return registration
 
 
+@quiet_for_held(_decided_on)
 @transaction.atomic
-def registration_decline(*, registration: Registration, by: Any, reason: str) -> Registration:
+def registration_decline(
+    *, registration: Registration, by: Any, reason: str, decided_at: datetime.datetime | None = None
+) -> Registration:
     """Record the Extended Bureau's decision to decline, with its reason.
 
-    Side effects: state ``declined``, one audit row, the reason e-mailed to the focal points.
+    ``decided_at``: recorded after the fact, with the date the decision was taken.
+    Side effects: state ``declined``, one audit row, the reason e-mailed to the focal
+    points (to nobody for a dialogue already held).
     """
     if not reason.strip():
         raise ValidationError({"reason": [_("Give the reason for declining.")]})
+    if decided_at is not None:
+        _check_decided_at(registration, decided_at, by)
     transition(
         registration,
         to=State.DECLINED,
         by=by,
         next_states=REGISTRATION_NEXT_STATES,
         note=reason.strip(),
-        changes={"decided_at": timezone.now(), "decline_reason": reason.strip()},
+        changes={"decided_at": decided_at or timezone.now(), "decline_reason": reason.strip()},
+        occurred_at=decided_at,
     )
     send_templated(
         "sessions/email/registration_decided",
@@ -251,6 +339,41 @@ def registration_decline(*, registration: Registration, by: Any, reason: str) ->
         },
     )
     return registration
+
+
+@transaction.atomic
+def registrations_decide(
+    *,
+    registrations: Iterable[Registration],
+    to: str,
+    by: Any,
+    reason: str = "",
+    travel_support_granted: bool = False,
+) -> list[Registration]:
+    """The Extended Bureau's one decision (``to``: approved or declined) on several applications.
+
+    All or none: a refusal for one leaves the others, and their e-mails, undone. Among
+    several, a refusal that names no field says which application it is about.
+    Side effects: per application as registration_approve or registration_decline.
+    """
+    registrations = list(registrations)
+    if to not in (State.APPROVED, State.DECLINED):
+        raise ValidationError(_("The Extended Bureau approves or declines an application."))
+    for registration in registrations:
+        try:
+            if to == State.APPROVED:
+                registration_approve(
+                    registration=registration, by=by, travel_support_granted=travel_support_granted
+                )
+            else:
+                registration_decline(registration=registration, by=by, reason=reason)
+        except ValidationError as error:
+            if hasattr(error, "error_dict") or len(registrations) == 1:
+                raise
+            raise ValidationError(
+                [f"{registration.organisation.name}: {message}" for message in error.messages]
+            ) from error
+    return registrations
 
 
 @transaction.atomic

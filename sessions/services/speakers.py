@@ -12,6 +12,7 @@ from dialogue_portal import locks
 from dialogue_portal.transitions import record, transition
 
 from ..models import AgendaItem, Dialogue, Intervention, Registration
+from ..permissions import can_move_speaker
 from ._common import lock_dialogue
 
 State = Intervention.State
@@ -96,7 +97,7 @@ def intervention_move(*, intervention: Intervention, by: Any, up: bool) -> Inter
     """
     hold_speakers_lists([intervention.agenda_item_id])
     intervention.refresh_from_db()
-    if intervention.state != State.SCHEDULED:
+    if not can_move_speaker(intervention):
         raise ValidationError(_("Only a speaker waiting on the list can be moved."))
     # Those who have spoken keep their places; the waiting ones move among themselves.
     listed = Intervention.objects.filter(agenda_item=intervention.agenda_item_id, state=State.SCHEDULED)

@@ -23,6 +23,7 @@ from .accreditation import (
     accreditation_return,
     accreditation_withdraw,
     accreditations_admit_after_silence,
+    accreditations_circulate,
     circulation_list_create,
     objection_record,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "accreditation_return",
     "accreditation_withdraw",
     "accreditations_admit_after_silence",
+    "accreditations_circulate",
     "circulated_details_refusal",
     "circulation_list_create",
     "find_duplicate",

@@ -16,12 +16,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from dialogue_portal import mail
 from dialogue_portal.mail import send_templated
-from dialogue_portal.transitions import TransitionNotAllowed, record, transition
+from dialogue_portal.transitions import TransitionNotAllowed, record, save_in_state, transition
 
-from ..models import Accreditation, CirculationList, EcosocStatus, Objection, Organisation
+from ..models import Accreditation, CirculationList, Objection, Organisation
+from ..permissions import admit_refusal
 from ..selectors import NOT_ADMITTED, focal_point_emails, participation_bar
-from ._common import _secretariat_emails, _url
+from ._common import _secretariat_emails, _url, is_before_today, past_moment
 from .organisations import lock_organisation
 
 State = Accreditation.State
@@ -63,20 +65,73 @@ def _notify_organisation(accreditation: Accreditation) -> None:
 
 
 def _move(
-    accreditation: Accreditation, *, to: str, by: Any, note: str = "", changes: dict | None = None
+    accreditation: Accreditation,
+    *,
+    to: str,
+    by: Any,
+    note: str = "",
+    changes: dict | None = None,
+    on_behalf: bool = False,
+    occurred_at: datetime.datetime | None = None,
 ) -> Accreditation:
-    transition(accreditation, to=to, by=by, next_states=NEXT_STATES, note=note, changes=changes)
-    _notify_organisation(accreditation)
+    transition(
+        accreditation,
+        to=to,
+        by=by,
+        next_states=NEXT_STATES,
+        note=note,
+        changes=changes,
+        on_behalf_of=accreditation.organisation.name if on_behalf else "",
+        occurred_at=occurred_at,
+    )
+    if is_before_today(occurred_at):
+        # Recorded after the fact: the organisation was told at the time, by the secretariat.
+        with mail.withheld():
+            _notify_organisation(accreditation)
+    else:
+        _notify_organisation(accreditation)
     return accreditation
 
 
+def _decided(
+    accreditation: Accreditation, value: datetime.date | datetime.datetime | None, *, field: str
+) -> datetime.datetime | None:
+    """When a move recorded after the fact happened (None: now); never in the future, nor
+    before the request was received."""
+    moment = past_moment(value, field=field)
+    if moment is not None and timezone.localdate(moment) < timezone.localdate(accreditation.submitted_at):
+        raise ValidationError(
+            {
+                field: [
+                    _("The request was received on %(day)s: this cannot have happened earlier.")
+                    % {"day": date_format(timezone.localdate(accreditation.submitted_at), "j F Y")}
+                ]
+            }
+        )
+    return moment
+
+
 @transaction.atomic
-def accreditation_request(*, organisation: Organisation, by: Any) -> Accreditation:
+def accreditation_request(
+    *,
+    organisation: Organisation,
+    by: Any,
+    on_behalf: bool = False,
+    received_at: datetime.date | datetime.datetime | None = None,
+) -> Accreditation:
     """Request the organisation's accreditation.
 
-    Side effects: one Accreditation in state ``submitted``, one audit row; e-mail to the
-    secretariat (a request arrived) and to the focal points (a receipt).
+    With ``on_behalf`` the secretariat (``by``) records a request the organisation sent it
+    (by e-mail, say), received at ``received_at`` (a date or a moment, never in the
+    future; by default now), which becomes the request's submission time.
+    Side effects: one Accreditation in state ``submitted``, one audit row (with
+    ``on_behalf``, naming the organisation and when the request was received); e-mail to
+    the secretariat (a request arrived; not when the secretariat records it itself) and a
+    receipt to the focal points (none while the organisation has none).
     """
+    if received_at is not None and not on_behalf:
+        raise ValueError("received_at is for a request the secretariat records on the organisation's behalf")
+    received = past_moment(received_at, field="received_at")
     current = organisation.accreditations.current().first()
     if current:
         raise ValidationError(
@@ -88,35 +143,62 @@ def accreditation_request(*, organisation: Organisation, by: Any) -> Accreditati
             accreditation = Accreditation.objects.create(organisation=organisation)
     except IntegrityError:  # requested twice at the same moment
         raise ValidationError(_("The organisation's accreditation has already been requested.")) from None
-    record(accreditation, by=by, from_state="", to_state=accreditation.state)
-    send_templated(
-        "stakeholders/email/accreditation_received",
-        _secretariat_emails(),
-        {
-            "organisation": organisation.name,
-            "category": organisation.get_category_display(),
-            "country": organisation.country.name,
-            "ecosoc_status": organisation.get_ecosoc_status_display(),
-            "url": _url("stakeholders:staff_queue"),
-        },
+    if received is not None:
+        # auto_now_add set the time of the INSERT; the request was submitted when it arrived.
+        accreditation.submitted_at = received
+        save_in_state(accreditation, fields=["submitted_at"], states=[State.SUBMITTED])
+    record(
+        accreditation,
+        by=by,
+        from_state="",
+        to_state=accreditation.state,
+        on_behalf_of=organisation.name if on_behalf else "",
+        occurred_at=received,
     )
+    if not on_behalf:
+        send_templated(
+            "stakeholders/email/accreditation_received",
+            _secretariat_emails(),
+            {
+                "organisation": organisation.name,
+                "category": organisation.get_category_display(),
+                "country": organisation.country.name,
+                "ecosoc_status": organisation.get_ecosoc_status_display(),
+                "url": _url("stakeholders:staff_queue"),
+            },
+        )
+    # The request is alive from now on: a focal point, if there is one, gets the receipt.
     _notify_organisation(accreditation)
     return accreditation
 
 
 @transaction.atomic
-def accreditation_resubmit(*, accreditation: Accreditation, by: Any) -> Accreditation:
+def accreditation_resubmit(
+    *,
+    accreditation: Accreditation,
+    by: Any,
+    on_behalf: bool = False,
+    received_at: datetime.date | datetime.datetime | None = None,
+) -> Accreditation:
     """Send a returned request back after correcting the organisation's details.
 
-    Side effects: state ``submitted``, one audit row, e-mail to the focal points and the secretariat.
+    With ``on_behalf`` the secretariat (``by``) records a corrected request the
+    organisation sent it, received at ``received_at`` (by default now).
+    Side effects: state ``submitted``, one audit row, e-mail to the focal points and (unless
+    the secretariat records it itself) the secretariat.
     """
+    received = _decided(accreditation, received_at, field="received_at") if on_behalf else None
     _move(
         accreditation,
         to=State.SUBMITTED,
         by=by,
         note=_("Corrected and resubmitted."),
         changes={"message": ""},
+        on_behalf=on_behalf,
+        occurred_at=received,
     )
+    if on_behalf:
+        return accreditation
     send_templated(
         "stakeholders/email/accreditation_received",
         _secretariat_emails(),
@@ -134,34 +216,38 @@ def accreditation_resubmit(*, accreditation: Accreditation, by: Any) -> Accredit
 
 @transaction.atomic
 def accreditation_admit(
-    *, accreditation: Accreditation, by: Any, note: str = "", today: datetime.date | None = None
+    *,
+    accreditation: Accreditation,
+    by: Any,
+    note: str = "",
+    today: datetime.date | None = None,
+    decided_at: datetime.date | datetime.datetime | None = None,
 ) -> Accreditation:
     """Admit the organisation as an observer.
 
     From ``submitted``: only an organisation in ECOSOC consultative status (the others
     are circulated). From ``circulated``: only once the deadline has passed with no
-    objection. From ``objected``: the Conference's decision.
-    Side effects: state ``admitted``, one audit row, e-mail to the focal points.
+    objection. From ``objected``: the Conference's decision. ``decided_at`` records a
+    decision taken earlier (never in the future): the rules apply as on that day.
+    Side effects: state ``admitted``, one audit row, e-mail to the focal points (none for
+    a decision of an earlier day).
     """
+    decided = _decided(accreditation, decided_at, field="decided_at")
+    if decided is not None and today is None:
+        today = timezone.localdate(decided)
     # Decided on the details as stored, not as read: an edit of them waits, or is seen.
-    organisation = accreditation.organisation = lock_organisation(accreditation.organisation_id)
-    if accreditation.state == State.SUBMITTED and organisation.ecosoc_status == EcosocStatus.NONE:
-        raise ValidationError(
-            _(
-                "Only organisations in consultative status with ECOSOC are admitted on review; "
-                "circulate this request to the States parties instead."
-            )
-        )
-    if accreditation.state == State.CIRCULATED:
-        today = today or timezone.localdate()
-        if accreditation.circulation_list.deadline >= today:
-            raise ValidationError(
-                _("States parties may object until %(deadline)s.")
-                % {"deadline": date_format(accreditation.circulation_list.deadline, "j F Y")}
-            )
-        if accreditation.objections.exists():
-            raise ValidationError(_("A State party objected: the Conference decides."))
-    return _move(accreditation, to=State.ADMITTED, by=by, note=note, changes={"decided_at": timezone.now()})
+    accreditation.organisation = lock_organisation(accreditation.organisation_id)
+    refusal = admit_refusal(accreditation, today=today)
+    if refusal:
+        raise ValidationError(refusal)
+    return _move(
+        accreditation,
+        to=State.ADMITTED,
+        by=by,
+        note=note,
+        changes={"decided_at": decided or timezone.now()},
+        occurred_at=decided,
+    )
 
 
 def _required(text: str, field: str, message: str) -> str:
@@ -171,40 +257,69 @@ def _required(text: str, field: str, message: str) -> str:
 
 
 @transaction.atomic
-def accreditation_return(*, accreditation: Accreditation, by: Any, note: str) -> Accreditation:
-    """Return a request for correction, saying what to correct.
+def accreditation_return(
+    *,
+    accreditation: Accreditation,
+    by: Any,
+    note: str,
+    decided_at: datetime.date | datetime.datetime | None = None,
+) -> Accreditation:
+    """Return a request for correction, saying what to correct; ``decided_at`` records a
+    return made earlier (never in the future).
 
     Side effects: state ``returned`` with the note shown to the organisation, one audit
-    row, e-mail to the focal points.
+    row, e-mail to the focal points (none for a return of an earlier day).
     """
+    decided = _decided(accreditation, decided_at, field="decided_at")
     note = _required(note, "note", _("Say what the organisation should correct."))
-    return _move(accreditation, to=State.RETURNED, by=by, note=note, changes={"message": note})
+    return _move(
+        accreditation, to=State.RETURNED, by=by, note=note, changes={"message": note}, occurred_at=decided
+    )
 
 
 @transaction.atomic
-def accreditation_reject(*, accreditation: Accreditation, by: Any, reason: str) -> Accreditation:
-    """Reject a request (the secretariat on review, or the Conference after an objection).
+def accreditation_reject(
+    *,
+    accreditation: Accreditation,
+    by: Any,
+    reason: str,
+    decided_at: datetime.date | datetime.datetime | None = None,
+) -> Accreditation:
+    """Reject a request (the secretariat on review, or the Conference after an objection);
+    ``decided_at`` records a rejection decided earlier (never in the future).
 
     Side effects: state ``rejected`` with the reason shown to the organisation, one
-    audit row, e-mail to the focal points.
+    audit row, e-mail to the focal points (none for a decision of an earlier day).
     """
+    decided = _decided(accreditation, decided_at, field="decided_at")
     reason = _required(reason, "reason", _("Give the reason for the rejection."))
     return _move(
         accreditation,
         to=State.REJECTED,
         by=by,
         note=reason,
-        changes={"message": reason, "decided_at": timezone.now()},
+        changes={"message": reason, "decided_at": decided or timezone.now()},
+        occurred_at=decided,
     )
 
 
 @transaction.atomic
-def accreditation_withdraw(*, accreditation: Accreditation, by: Any) -> Accreditation:
+def accreditation_withdraw(
+    *,
+    accreditation: Accreditation,
+    by: Any,
+    on_behalf: bool = False,
+    received_at: datetime.date | datetime.datetime | None = None,
+) -> Accreditation:
     """The organisation withdraws its request, or its admission.
 
-    Side effects: state ``withdrawn``, one audit row, e-mail to the focal points.
+    With ``on_behalf`` the secretariat (``by``) records a withdrawal the organisation sent
+    it, received at ``received_at`` (by default now).
+    Side effects: state ``withdrawn``, one audit row, e-mail to the focal points (none for
+    a withdrawal received on an earlier day).
     """
-    return _move(accreditation, to=State.WITHDRAWN, by=by)
+    received = _decided(accreditation, received_at, field="received_at") if on_behalf else None
+    return _move(accreditation, to=State.WITHDRAWN, by=by, on_behalf=on_behalf, occurred_at=received)
 
 
 @transaction.atomic
@@ -214,14 +329,21 @@ def accreditation_circulate(
     circulation_list: CirculationList,
     by: Any,
     today: datetime.date | None = None,
+    decided_at: datetime.date | datetime.datetime | None = None,
     _new_list: bool = False,
 ) -> Accreditation:
     """Put a submitted request on a circulation list to the States parties.
 
     A list whose deadline has passed takes no more requests, and one added after the
     list went out must still leave the States parties the whole period to object.
-    Side effects: state ``circulated``, one audit row, e-mail to the focal points with the deadline.
+    ``decided_at`` records a circulation made earlier (never in the future): the rules
+    apply as on that day.
+    Side effects: state ``circulated``, one audit row, e-mail to the focal points with the
+    deadline (none for a circulation of an earlier day).
     """
+    decided = _decided(accreditation, decided_at, field="decided_at")
+    if decided is not None and today is None:
+        today = timezone.localdate(decided)
     # The States parties are sent the details as stored: an edit of them waits, or is seen.
     accreditation.organisation = lock_organisation(accreditation.organisation_id)
     if not _new_list:
@@ -251,7 +373,40 @@ def accreditation_circulate(
         by=by,
         note=circulation_list.reference,
         changes={"circulation_list": circulation_list},
+        occurred_at=decided,
     )
+
+
+@transaction.atomic
+def accreditations_circulate(
+    *,
+    accreditations: list[Accreditation],
+    by: Any,
+    circulation_list: CirculationList | None = None,
+    reference: str = "",
+    circulated_on: datetime.date | None = None,
+    deadline: datetime.date | None = None,
+) -> CirculationList:
+    """Circulate requests on an open list, or on a new one made from ``reference`` and its dates.
+
+    All or none: a refusal for one request leaves the others, and the new list, unmade.
+    Among several, the refusal names the organisation it is about.
+    Side effects: the new CirculationList row, if any; per request as accreditation_circulate.
+    """
+    if circulation_list is None:
+        circulation_list = circulation_list_create(
+            by=by, reference=reference.strip(), circulated_on=circulated_on, deadline=deadline
+        )
+    for accreditation in accreditations:
+        try:
+            accreditation_circulate(accreditation=accreditation, circulation_list=circulation_list, by=by)
+        except ValidationError as error:
+            if len(accreditations) == 1:
+                raise
+            raise ValidationError(
+                [f"{accreditation.organisation}: {message}" for message in error.messages]
+            ) from error
+    return circulation_list
 
 
 @transaction.atomic

@@ -87,16 +87,35 @@ def _write(organisation: Organisation, *, update_fields: list[str] | None = None
         raise
 
 
+# The audit row of a registration by the secretariat: an organisation has no lifecycle, and
+# this row is what says who registered it, for whom.
+REGISTERED = "registered"
+
+
 @transaction.atomic
-def organisation_register(*, user: Any, **fields: Any) -> Organisation:
+def organisation_register(*, user: Any, on_behalf: bool = False, **fields: Any) -> Organisation:
     """Register an organisation; the user becomes its focal point.
 
-    Side effects: one Organisation row, one FocalPoint row. Raises DuplicateOrganisation
-    when the name or the website's registered domain matches one already registered.
+    With ``on_behalf`` the user is the secretariat, registering an organisation that wrote
+    to it (by e-mail, say): the organisation has no focal point until one accepts an
+    invitation (:func:`invitation_create`).
+    Side effects: one Organisation row; one FocalPoint row, or with ``on_behalf`` one audit
+    row naming the staff member and the organisation. Raises DuplicateOrganisation when
+    the name or the website's registered domain matches one already registered.
     """
     organisation = Organisation(**fields)
     _create(organisation)
-    FocalPoint.objects.create(organisation=organisation, user=user)
+    if on_behalf:
+        record(
+            organisation,
+            by=user,
+            from_state="",
+            to_state=REGISTERED,
+            note=_("Registered by the secretariat."),
+            on_behalf_of=organisation.name,
+        )
+    else:
+        FocalPoint.objects.create(organisation=organisation, user=user)
     return organisation
 
 
@@ -257,15 +276,19 @@ def join_request_decide(*, join_request: JoinRequest, by: Any, approve: bool) ->
 
 @transaction.atomic
 def invitation_create(
-    *, organisation: Organisation, email: str, by: Any, hand_over: bool = False
+    *, organisation: Organisation, email: str, by: Any, hand_over: bool = False, on_behalf: bool = False
 ) -> Invitation:
     """Invite a person, by e-mail, to manage the organisation too (or instead, with ``hand_over``).
 
+    With ``on_behalf`` the secretariat (``by``) invites the focal point of an organisation it
+    registered or looks after: the e-mail says so, and nobody is handed over (the staff
+    member is no focal point).
     Side effects: one Invitation row (replacing an open one to the same address); e-mail
     to the invitee with the link to accept.
     """
     if organisation.focal_points.filter(user__email__iexact=email).exists():
         raise ValidationError({"email": [_("This person is already a focal point of the organisation.")]})
+    hand_over = hand_over and not on_behalf
     invitation = Invitation.objects.create(
         organisation=organisation, email=email, invited_by=by, hand_over=hand_over
     )
@@ -276,6 +299,7 @@ def invitation_create(
             "organisation": organisation.name,
             "inviter": by.email,
             "hand_over": hand_over,
+            "by_secretariat": on_behalf,
             "url": _url("stakeholders:invitation_accept", invitation.token),
         },
     )

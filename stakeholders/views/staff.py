@@ -6,29 +6,29 @@ anyone else) and fetches through the permission helpers; every change is a servi
 
 import csv
 import re
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy, ngettext
 
-from dialogue_portal.forms import error_summary as _error_summary
 from dialogue_portal.history import history
+from dialogue_portal.state_change import Action, Lifecycle, StateChangeView, page_errors
 from dialogue_portal.text import csv_cell
 
 from .. import selectors, services
-from ..models import Accreditation, CirculationList, EcosocStatus
+from ..models import Accreditation, CirculationList
 from ..permissions import (
+    can_admit,
     get_accreditation_for_secretariat,
     get_circulation_list_for_secretariat,
     secretariat_required,
@@ -50,30 +50,15 @@ QUEUE_PAGE_SIZE = 100
 
 
 def _circulate(*, by: Any, accreditations: list[Accreditation], cleaned: dict) -> CirculationList:
-    """Circulate requests on the chosen open list, or on a new one made from the form.
-
-    All or none: a refusal for one request leaves the others, and the new list, unmade.
-    """
-    with transaction.atomic():
-        circulation_list = cleaned.get("circulation_list") or services.circulation_list_create(
-            by=by,
-            reference=cleaned["reference"].strip(),
-            circulated_on=cleaned["circulated_on"],
-            deadline=cleaned["deadline"],
-        )
-        for accreditation in accreditations:
-            try:
-                services.accreditation_circulate(
-                    accreditation=accreditation, circulation_list=circulation_list, by=by
-                )
-            except ValidationError as error:
-                if len(accreditations) == 1:
-                    raise
-                # Among several, say which request was refused.
-                raise ValidationError(
-                    [f"{accreditation.organisation}: {message}" for message in error.messages]
-                ) from error
-    return circulation_list
+    """Circulate on the chosen open list, or on a new one made from the form (all or none)."""
+    return services.accreditations_circulate(
+        accreditations=accreditations,
+        by=by,
+        circulation_list=cleaned.get("circulation_list"),
+        reference=cleaned.get("reference") or "",
+        circulated_on=cleaned.get("circulated_on"),
+        deadline=cleaned.get("deadline"),
+    )
 
 
 # --- The queue ------------------------------------------------------------------------
@@ -129,27 +114,31 @@ def queue(request):
 # --- One request ----------------------------------------------------------------------
 
 
-def _admit(accreditation, data, by):
+def _name(accreditation: Accreditation) -> dict:
+    return {"organisation": accreditation.organisation.name}
+
+
+def _admit(accreditation, data, by) -> str:
     services.accreditation_admit(accreditation=accreditation, by=by, note=data["note"])
-    return _("%(organisation)s is admitted as an observer.")
+    return _("%(organisation)s is admitted as an observer.") % _name(accreditation)
 
 
-def _return(accreditation, data, by):
+def _return(accreditation, data, by) -> str:
     services.accreditation_return(accreditation=accreditation, by=by, note=data["note"])
-    return _("The request of %(organisation)s was returned for correction.")
+    return _("The request of %(organisation)s was returned for correction.") % _name(accreditation)
 
 
-def _reject(accreditation, data, by):
+def _reject(accreditation, data, by) -> str:
     services.accreditation_reject(accreditation=accreditation, by=by, reason=data["reason"])
-    return _("The request of %(organisation)s was rejected.")
+    return _("The request of %(organisation)s was rejected.") % _name(accreditation)
 
 
-def _circulate_one(accreditation, data, by):
+def _circulate_one(accreditation, data, by) -> str:
     _circulate(by=by, accreditations=[accreditation], cleaned=data)
-    return _("The request of %(organisation)s was circulated to the States parties.")
+    return _("The request of %(organisation)s was circulated to the States parties.") % _name(accreditation)
 
 
-def _object(accreditation, data, by):
+def _object(accreditation, data, by) -> str:
     services.objection_record(
         by=by,
         state_party=data["state_party"],
@@ -157,47 +146,117 @@ def _object(accreditation, data, by):
         note=data["note"],
         accreditation=accreditation,
     )
-    return _("The objection was recorded: the request of %(organisation)s awaits the Conference's decision.")
+    return _(
+        "The objection was recorded: the request of %(organisation)s awaits the Conference's decision."
+    ) % _name(accreditation)
 
 
-# Each action slug: its form, and what it does (returning the message to show).
-ACTIONS: dict[str, tuple[type, Callable[..., str]]] = {
-    "admit": (AdmitForm, _admit),
-    "return": (ReturnForm, _return),
-    "reject": (RejectForm, _reject),
-    "circulate": (CirculateForm, _circulate_one),
-    "object": (ObjectionForm, _object),
-}
-
-DATED_FORMS = (CirculateForm, ObjectionForm)
-
-
-def _form(action: str, data=None):
-    form_class = ACTIONS[action][0]
-    kwargs = {"today": timezone.localdate()} if form_class in DATED_FORMS else {}
-    return form_class(data, auto_id=f"id_{action}_%s", **kwargs)
-
-
-def _actions_for(accreditation: Accreditation, *, today) -> list[str]:
-    """The decisions the secretariat may take on the request in its present state."""
-    if accreditation.state == State.SUBMITTED:
-        admit = ["admit"] if accreditation.organisation.ecosoc_status != EcosocStatus.NONE else []
-        return [*admit, "circulate", "return", "reject"]
-    if accreditation.state == State.CIRCULATED:
-        # Silence is consent: the daily task admits it; the secretariat need not wait for it.
-        deadline_passed = accreditation.circulation_list.deadline < today
-        return ["object", "admit"] if deadline_passed else ["object"]
+def _admit_texts(accreditation: Accreditation) -> dict:
     if accreditation.state == State.OBJECTED:
-        return ["admit", "reject"]
-    return []
+        return {
+            "heading": _("The Conference admitted the organisation"),
+            "label": _("Record the Conference's decision to admit"),
+            "explanation": _("A State party objected; the Conference decided to admit the organisation."),
+        }
+    if accreditation.state == State.CIRCULATED:
+        return {
+            "heading": _("Admit: no objection by the deadline"),
+            "explanation": _(
+                "The deadline for objections has passed with none; the daily task would admit it too."
+            ),
+        }
+    return {}
 
 
-def _render_detail(request, accreditation: Accreditation, *, failed: str = "", failed_form=None):
-    today = timezone.localdate()
-    forms = {action: _form(action) for action in _actions_for(accreditation, today=today)}
-    if failed and failed in forms:
-        forms[failed] = failed_form
-    errors = _error_summary(failed_form, linked=failed in forms) if failed_form is not None else []
+def _reject_texts(accreditation: Accreditation) -> dict:
+    if accreditation.state == State.OBJECTED:
+        return {
+            "heading": _("The Conference rejected the request"),
+            "label": _("Record the Conference's decision to reject"),
+        }
+    return {}
+
+
+def _dated(accreditation: Accreditation) -> dict:
+    return {"today": timezone.localdate()}
+
+
+# The secretariat's decisions on a request; what a page offers follows from NEXT_STATES
+# and the predicates of stakeholders.permissions, which the services ask too.
+LIFECYCLE = Lifecycle(
+    next_states=services.NEXT_STATES,
+    actions=[
+        Action(
+            slug="admit",
+            target=State.ADMITTED,
+            label=gettext_lazy("Admit"),
+            explanation=gettext_lazy(
+                "The organisation is in consultative status with ECOSOC: "
+                "it is admitted on the secretariat's review."
+            ),
+            form_class=AdmitForm,
+            perform=_admit,
+            allowed=can_admit,
+            texts=_admit_texts,
+        ),
+        Action(
+            slug="circulate",
+            target=State.CIRCULATED,
+            heading=gettext_lazy("Circulate to the States parties"),
+            label=gettext_lazy("Put on the circulation list"),
+            explanation=gettext_lazy("Choose an open list, or make a new one here."),
+            form_class=CirculateForm,
+            form_kwargs=_dated,
+            perform=_circulate_one,
+        ),
+        Action(
+            slug="object",
+            target=State.OBJECTED,
+            heading=gettext_lazy("Record an objection"),
+            label=gettext_lazy("Record the objection"),
+            explanation=gettext_lazy(
+                "The request then awaits the Conference's decision. The organisation is told that an "
+                "objection was made, never by whom."
+            ),
+            form_class=ObjectionForm,
+            form_kwargs=_dated,
+            perform=_object,
+        ),
+        Action(
+            slug="return",
+            target=State.RETURNED,
+            heading=gettext_lazy("Return for correction"),
+            label=gettext_lazy("Return the request"),
+            form_class=ReturnForm,
+            perform=_return,
+            style="secondary",
+        ),
+        Action(
+            slug="reject",
+            target=State.REJECTED,
+            heading=gettext_lazy("Reject"),
+            label=gettext_lazy("Reject the request"),
+            form_class=RejectForm,
+            perform=_reject,
+            confirm=True,
+            consequences=gettext_lazy(
+                "The organisation's focal points are e-mailed the decision and its reason. "
+                "A rejected request cannot be reopened: the organisation would have to request again."
+            ),
+            style="secondary",
+            texts=_reject_texts,
+        ),
+    ],
+)
+
+
+def _render_detail(request, accreditation: Accreditation, *, failed=None):
+    offers = LIFECYCLE.offers(
+        accreditation,
+        url=lambda slug: reverse("stakeholders:staff_accreditation_action", args=[accreditation.pk, slug]),
+        failed=failed,
+    )
+    offered = {offer.slug for offer in offers}
     return render(
         request,
         "stakeholders/staff/accreditation_detail.html",
@@ -206,9 +265,12 @@ def _render_detail(request, accreditation: Accreditation, *, failed: str = "", f
             "organisation": selectors.accreditation_for_review(accreditation=accreditation),
             "history": history(accreditation),
             "objections": selectors.accreditation_objections(accreditation=accreditation),
-            "forms": forms,
-            "errors": errors,
-            "today": today,
+            "offers": offers,
+            "forms": {offer.action.key: offer.form for offer in offers},
+            # Circulated because it cannot be admitted on review: the page says why.
+            "circulate_instead": "circulate" in offered and "admit" not in offered,
+            "errors": page_errors(failed, offers),
+            "today": timezone.localdate(),
         },
     )
 
@@ -219,23 +281,27 @@ def accreditation_detail(request, pk: int):
     return _render_detail(request, accreditation)
 
 
-@secretariat_required
-@require_POST
-def accreditation_action(request, pk: int, action: str):
-    accreditation = get_accreditation_for_secretariat(request.user, pk)
-    if action not in ACTIONS:
-        raise Http404
-    form = _form(action, request.POST)
-    if form.is_valid():
-        try:
-            done = ACTIONS[action][1](accreditation, form.cleaned_data, request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            accreditation.refresh_from_db()
-        else:
-            messages.success(request, done % {"organisation": accreditation.organisation.name})
-            return redirect("stakeholders:staff_accreditation", accreditation.pk)
-    return _render_detail(request, accreditation, failed=action, failed_form=form)
+@method_decorator(secretariat_required, name="dispatch")
+class AccreditationStateChange(StateChangeView):
+    lifecycle = LIFECYCLE
+
+    def get_object(self, request, pk: int):
+        return get_accreditation_for_secretariat(request.user, pk)
+
+    def page_url(self, accreditation):
+        return reverse("stakeholders:staff_accreditation", args=[accreditation.pk])
+
+    def render_page(self, request, accreditation, *, failed):
+        return _render_detail(request, accreditation, failed=failed)
+
+    def confirm_context(self, accreditation):
+        return {
+            "object_name": accreditation.organisation.name,
+            "nav_template": "stakeholders/staff/includes/nav.html",
+        }
+
+
+accreditation_action = AccreditationStateChange.as_view()
 
 
 # --- Circulation lists ----------------------------------------------------------------

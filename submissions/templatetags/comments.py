@@ -1,22 +1,21 @@
-"""Showing what stakeholders wrote: plain text made safe HTML, excerpts, and who wrote it.
+"""Showing what stakeholders wrote: plain text made safe HTML, excerpts, who wrote it, and
+the public list's cards (rendered from their template, kept per version of the public pages).
 
 A comment's body is plain text typed by anyone with an account: it is escaped before
 anything else, and the only markup added is ours (paragraphs, line breaks, links).
 """
 
-import html
 import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
 from django import template
-from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
+from django.core.cache import cache
+from django.template.loader import get_template
 from django.utils import timezone
-from django.utils.dates import MONTHS
 from django.utils.formats import date_format
-from django.utils.html import Urlizer, format_html
+from django.utils.html import Urlizer
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as gettext_now
@@ -143,116 +142,26 @@ def choice_label(value: str, kind: str) -> str:
     return choice_label_map(kind, get_language()).get(value, value)
 
 
-def _dialogue_link(dialogue) -> SafeString:
-    """A link to the dialogue's page, kept on the instance that the page's comments share."""
-    link = getattr(dialogue, "_public_link", None)
-    if link is None or link[0] != get_language():
-        link = (
-            get_language(),
-            format_html(
-                '<a href="{}">{}</a>',
-                reverse("dialogue_detail", args=[dialogue.pk]),
-                dialogue_label(dialogue),
-            ),
-        )
-        dialogue._public_link = link
-    return link[1]
-
-
 def _attachments(comment):
     # Read with the page as plain rows (selectors.published_comment_page), else the relation.
     rows = getattr(comment, "public_attachments", None)
     return comment.attachments.all() if rows is None else rows
 
 
-def _escape(value) -> str:
-    # What django.utils.html.escape does, without its lazy-string wrapper: the cards escape
-    # a dozen values each, 25 cards a page.
-    return html.escape(str(value))
-
-
-class _Cards:
-    """What the cards of one page share, worked out once for the page: the language's labels,
-    each organisation's line, each dialogue's link, the months' names, the links' patterns."""
-
-    def __init__(self):
-        language = get_language()
-        self.labels = {kind: choice_label_map(kind, language) for kind in _CHOICE_LABELS}
-        self.months = {number: str(name) for number, name in MONTHS.items()}
-        self.zone = timezone.get_current_timezone()
-        self.who: dict = {}
-        self.dialogues: dict = {}
-        self.agenda_item = _escape(gettext_now("Agenda item"))
-        # reverse() once each: a pk goes where this one is.
-        self.comment_url = reverse("submissions:detail", args=[987654321]).split("987654321")
-        self.attachment_url = reverse("submissions:attachment", args=[987654321]).split("987654321")
-
-    def label(self, kind: str, value: str) -> str:
-        return self.labels[kind].get(value, value)
-
-    def who_html(self, comment) -> str:
-        organisation = comment.organisation
-        key = (organisation.pk, comment.published_anonymously)
-        line = self.who.get(key)
-        if line is None:
-            parts = [organisation_label(comment), self.label("category", organisation.category)]
-            if not comment.published_anonymously:
-                parts.append(organisation_country(comment))
-            line = self.who[key] = " · ".join(_escape(part) for part in parts)
-        return line
-
-    def dialogue_link(self, dialogue) -> str:
-        link = self.dialogues.get(dialogue.pk)
-        if link is None:
-            link = self.dialogues[dialogue.pk] = str(_dialogue_link(dialogue))
-        return link
-
-    def attachment(self, attachment) -> str:
-        url = f"{self.attachment_url[0]}{attachment.pk}{self.attachment_url[1]}"
-        size = _escape(filesizeformat(attachment.size))
-        return (
-            f'<li><a href="{url}" type="{_escape(attachment.content_type)}" download>'
-            f"{_escape(attachment.original_name)}</a>"
-            f' <span class="meta">({_escape(attachment.kind.upper())}, {size})</span></li>'
-        )
-
-    def card(self, comment) -> str:
-        """One comment: title, who, where, excerpt, attachments; every value escaped here."""
-        where = [self.dialogue_link(comment.dialogue)]
-        item = comment.agenda_item
-        if item is not None:
-            where.append(f"{self.agenda_item} {_escape(item)}")
-        cluster = comment.cluster or (item.cluster if item is not None else "")
-        if cluster:
-            where.append(_escape(self.label("cluster", cluster)))
-        where.append(_escape(self.label("language", comment.language)))
-        published = comment.published_at.astimezone(self.zone)
-        # date_format(published, "j F Y"), spelled out: it looks the format up on every call.
-        day = f"{published.day} {self.months[published.month]} {published.year:04d}"
-        lang = f' lang="{_escape(comment.language)}"' if comment.language != "other" else ""
-        attachments = "\n".join(self.attachment(attachment) for attachment in _attachments(comment))
-        url = f"{self.comment_url[0]}{comment.pk}{self.comment_url[1]}"
-        return (
-            f'<article aria-labelledby="comment-{comment.pk}">\n'
-            f'<h2 id="comment-{comment.pk}"{lang}><a href="{url}">{_escape(comment.title)}</a></h2>\n'
-            f'<p class="meta">{self.who_html(comment)} · '
-            f'<time datetime="{published.isoformat()}">{_escape(day)}</time></p>\n'
-            f'<p class="meta">{" · ".join(where)}</p>\n'
-            f'<p class="excerpt"{lang}>{_escape(excerpt(comment.body))}</p>\n'
-            + (f'<ul class="plain attachments">\n{attachments}\n</ul>\n' if attachments else "")
-            + "</article>"
-        )
+CARD_TEMPLATE = "submissions/public/includes/comment_card.html"
 
 
 def comment_cards(comments) -> list[str]:
-    """The cards of the public list, each in its ``<li class="card">``.
+    """The cards of the public list, each its ``<li class="card">``, from the card template.
 
-    Built in Python rather than in a template, all of a page at once: the list shows 25 of
-    these, and the template engine spent most of the page's time on them. Every value is
-    escaped where it goes in.
+    Each card is rendered once per version of the public pages and kept (``cards_html``),
+    so the template engine works only for cards not shown since the last change.
     """
-    cards = _Cards()
-    return [f'<li class="card">{cards.card(comment)}</li>' for comment in comments]
+    card = get_template(CARD_TEMPLATE)
+    return [
+        card.render({"comment": comment, "attachments": list(_attachments(comment))}).strip()
+        for comment in comments
+    ]
 
 
 class _CardCache:
@@ -288,18 +197,42 @@ class _CardCache:
 CARD_CACHE = _CardCache(4096)
 
 
+# How long the shared cache keeps a card: as the cached pages (views/public.py), since a card
+# is never invalidated, only no longer asked for under a new version.
+SHARED_CARD_SECONDS = 60 * 60
+
+
+def _shared_key(context: tuple, pk: int) -> str:
+    version, language, zone = context
+    return f"public-comments:{version}:card:{language}:{zone}:{pk}"
+
+
 def cards_html(ids: list[int], version: str | None, read: Callable[[list[int]], dict]) -> SafeString:
-    """The cards of the comments ``ids``, in that order: those built for this version before
-    from memory, the others from ``read(missing ids)`` (comments by id). Without a version
-    (inside a transaction) nothing is kept."""
+    """The cards of the comments ``ids``, in that order: those rendered for this version
+    before, from this process's memory, else from the shared cache (rendered by another
+    process or host), the others rendered from ``read(missing ids)`` (comments by id) and
+    kept in both. Without a version (inside a transaction) nothing is kept."""
     context = (version, get_language(), timezone.get_current_timezone_name())
     cards = {} if version is None else {pk: CARD_CACHE.get((*context, pk)) for pk in ids}
     missing = [pk for pk in ids if cards.get(pk) is None]
+    if missing and version is not None:
+        # One round trip for all of them: after a change every process asks for the same cards.
+        shared = cache.get_many([_shared_key(context, pk) for pk in missing])
+        for pk in missing:
+            card = shared.get(_shared_key(context, pk))
+            if card is not None:
+                cards[pk] = card
+                CARD_CACHE.put((*context, pk), card)
+        missing = [pk for pk in missing if cards.get(pk) is None]
     if missing:
         comments = read(missing)
-        built = comment_cards(comments[pk] for pk in missing if pk in comments)
-        for pk, card in zip([pk for pk in missing if pk in comments], built, strict=True):
-            cards[pk] = card
-            if version is not None:
+        found = [pk for pk in missing if pk in comments]
+        built = dict(zip(found, comment_cards(comments[pk] for pk in found), strict=True))
+        cards.update(built)
+        if version is not None:
+            for pk, card in built.items():
                 CARD_CACHE.put((*context, pk), card)
-    return mark_safe("\n".join(cards[pk] for pk in ids if cards.get(pk)))  # noqa: S308 - built escaped
+            cache.set_many(
+                {_shared_key(context, pk): card for pk, card in built.items()}, SHARED_CARD_SECONDS
+            )
+    return mark_safe("\n".join(cards[pk] for pk in ids if cards.get(pk)))  # noqa: S308 - rendered escaped

@@ -3,8 +3,10 @@
 Every page needs a signed-in user. The organisation and its comments are fetched through
 ``permissions``, which answers 404 to anyone who is not one of the organisation's focal
 points. The views parse a form, call a service and redirect; a refusal from the service
-is shown next to the field it concerns, with what was typed kept (files excepted: no
-browser lets a page choose them again, so the page says to).
+is shown next to the field it concerns, with what was typed kept, and the files that
+passed their checks kept too (no browser lets a page choose them again): shown as kept,
+attached by the next save. Submitting, which cannot be undone, asks first, on a page of
+its own that works without JavaScript.
 """
 
 import uuid
@@ -19,7 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from dialogue_portal.history import history
 from sessions.models import Dialogue
@@ -27,7 +29,7 @@ from stakeholders.models import Organisation
 from stakeholders.permissions import get_organisation_for_focal_point
 
 from .. import services
-from ..forms import CommentForm, ConfirmForm, add_service_errors, error_summary
+from ..forms import ABOUT_FIELD_FOR, CommentForm, ConfirmForm, add_service_errors, error_summary
 from ..models import WrittenComment
 from ..permissions import get_comment_for_focal_point
 
@@ -109,27 +111,41 @@ def _form_page(
             "word_count_templates": form.word_count_templates(),
             "max_words": number_format(settings.WRITTEN_COMMENT_MAX_WORDS, force_grouping=True),
             "errors": error_summary(form),
-            # Browsers never fill a file input again: say so when files were sent and refused.
-            "choose_files_again": bool(form.errors and request.FILES),
             "deadline": _deadline(form.dialogue),
             **context,
         },
     )
 
 
+def keep_files(request: HttpRequest, form: CommentForm, comment: WrittenComment | None) -> bool:
+    """After a refused save: keep each file sent that passes its checks (there is room for),
+    to show as kept and attach with the next save. True when a file sent was refused (the
+    page then says to choose files again); its refusal is shown next to the field."""
+    uploads = request.FILES.getlist(form.add_prefix("attachments"))
+    if not uploads:
+        return False
+    if form.is_bound and "kept_files" not in getattr(form, "cleaned_data", {}):
+        # The kept notes were refused (expired): the files they named are gone.
+        form.kept = []
+    existing = comment.attachments.count() if comment is not None and comment.pk else 0
+    room = settings.WRITTEN_COMMENT_MAX_ATTACHMENTS - existing - len(form.kept)
+    kept, refused = services.attachments_keep(uploads=uploads, room=max(room, 0))
+    form.keep(kept)
+    if refused and not form.has_error("attachments"):
+        form.add_error("attachments", refused)
+    return bool(refused) or len(kept) < len(uploads)
+
+
 def _after_save(request: HttpRequest, comment: WrittenComment, *, submit: bool) -> HttpResponse:
     if not submit:
         messages.success(request, _("The draft is saved. You may change it until you submit it."))
         return redirect("submissions:edit", comment.organisation_id, comment.pk)
-    try:
-        comment = services.comment_submit(comment=comment, by=request.user)
-    except ValidationError as exc:
-        messages.error(
-            request, _("The draft is saved, but it was not submitted: %(why)s") % {"why": _refusal(exc)}
-        )
-        return redirect("submissions:edit", comment.organisation_id, comment.pk)
-    messages.success(request, _("The comment is submitted. A receipt was e-mailed to you."))
-    return redirect("submissions:mine", comment.organisation_id, comment.pk)
+    if comment.state == State.SUBMITTED:
+        # "Save and submit" sent again once submitted: the first sending did both.
+        return redirect("submissions:mine", comment.organisation_id, comment.pk)
+    # Submitting cannot be undone: it asks first.
+    messages.success(request, _("The draft is saved. Check what submitting it means, then confirm."))
+    return redirect("submissions:submit", comment.organisation_id, comment.pk)
 
 
 def _dialogue_from_query(request: HttpRequest) -> Dialogue | None:
@@ -168,24 +184,34 @@ def comment_new(request: HttpRequest, organisation_pk: int) -> HttpResponse:
                 },
             )
     form = CommentForm(
-        _data(request), _files(request), dialogue=dialogue, initial={"form_token": uuid.uuid4().hex}
+        _data(request),
+        _files(request),
+        dialogue=dialogue,
+        organisation=organisation,
+        initial={"form_token": uuid.uuid4().hex},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            # The same form sent twice returns the comment its first sending made.
-            comment = services.comment_save_draft(
-                organisation=organisation,
-                dialogue=dialogue,
-                by=request.user,
-                form_token=form.cleaned_data["form_token"],
-                attachments=form.cleaned_data["attachments"],
-                **form.details(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return _after_save(request, comment, submit="submit" in request.POST)
-    return _form_page(request, form, organisation=organisation, comment=None)
+    choose_files_again = False
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                # The same form sent twice returns the comment its first sending made.
+                comment = services.comment_save_draft(
+                    organisation=organisation,
+                    dialogue=dialogue,
+                    by=request.user,
+                    form_token=form.cleaned_data["form_token"],
+                    attachments=form.cleaned_data["attachments"],
+                    kept_files=form.cleaned_data["kept_files"],
+                    **form.details(),
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc, field_for=ABOUT_FIELD_FOR)
+            else:
+                return _after_save(request, comment, submit="submit" in request.POST)
+        choose_files_again = keep_files(request, form, None)
+    return _form_page(
+        request, form, organisation=organisation, comment=None, choose_files_again=choose_files_again
+    )
 
 
 @login_required
@@ -220,29 +246,36 @@ def comment_edit(request: HttpRequest, organisation_pk: int, pk: int) -> HttpRes
             },
         )
     form = CommentForm(_data(request), _files(request), dialogue=comment.dialogue, comment=comment)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.comment_save_draft(
-                organisation=organisation,
-                dialogue=comment.dialogue,
-                by=request.user,
-                comment=comment,
-                attachments=form.cleaned_data["attachments"],
-                remove_attachments=[attachment.pk for attachment in form.cleaned_data["remove_attachments"]],
-                **form.details(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            # The service set the typed values on the comment before refusing them.
-            comment.refresh_from_db()
-        else:
-            return _after_save(request, comment, submit="submit" in request.POST)
+    choose_files_again = False
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.comment_save_draft(
+                    organisation=organisation,
+                    dialogue=comment.dialogue,
+                    by=request.user,
+                    comment=comment,
+                    attachments=form.cleaned_data["attachments"],
+                    kept_files=form.cleaned_data["kept_files"],
+                    remove_attachments=[
+                        attachment.pk for attachment in form.cleaned_data["remove_attachments"]
+                    ],
+                    **form.details(),
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc, field_for=ABOUT_FIELD_FOR)
+                # The service set the typed values on the comment before refusing them.
+                comment.refresh_from_db()
+            else:
+                return _after_save(request, comment, submit="submit" in request.POST)
+        choose_files_again = keep_files(request, form, comment)
     return _form_page(
         request,
         form,
         organisation=organisation,
         comment=comment,
         attachments=list(_attachments(comment)),
+        choose_files_again=choose_files_again,
     )
 
 
@@ -272,17 +305,44 @@ def comment(request: HttpRequest, organisation_pk: int, pk: int) -> HttpResponse
 
 
 @login_required
-@require_POST
+@GET_POST
 def comment_submit(request: HttpRequest, organisation_pk: int, pk: int) -> HttpResponse:
+    """Submitting asks first (GET: what it means, nothing changed); the POST submits."""
     comment = get_comment_for_focal_point(request.user, organisation_pk, pk)
-    try:
-        # A second sending (double click, resent form) returns the first submission.
-        comment = services.comment_submit(comment=comment, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, _refusal(exc))
-    else:
-        messages.success(request, _("The comment is submitted. A receipt was e-mailed to you."))
-    return redirect("submissions:mine", organisation_pk, comment.pk)
+    if comment.state == State.SUBMITTED:
+        # A second sending (double click, resent form) finds the first submission.
+        return redirect("submissions:mine", organisation_pk, comment.pk)
+    if comment.state != State.DRAFT:
+        messages.error(
+            request,
+            _("This comment is %(state)s: it can no longer be submitted.")
+            % {"state": comment.get_state_display()},
+        )
+        return redirect("submissions:mine", organisation_pk, comment.pk)
+    form = ConfirmForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            comment = services.comment_submit(comment=comment, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, _refusal(exc))
+        else:
+            messages.success(request, _("The comment is submitted. A receipt was e-mailed to you."))
+        return redirect("submissions:mine", organisation_pk, comment.pk)
+    return render(
+        request,
+        _template("comment_submit"),
+        {
+            "organisation": comment.organisation,
+            "comment": comment,
+            "form": form,
+            "attachments": list(_attachments(comment)),
+            "recipients": services.comment_receipt_recipients(comment),
+            "refusal": services.comments_refusal(
+                organisation=comment.organisation, dialogue=comment.dialogue
+            ),
+            "deadline": _deadline(comment.dialogue),
+        },
+    )
 
 
 @login_required

@@ -24,14 +24,11 @@ from django import forms
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, QuerySet
-from django.forms.boundfield import BoundField
-from django.forms.utils import flatatt
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -135,58 +132,15 @@ class FilterOptions:
         return {dialogue.pk: dialogue for dialogue in self.dialogues}
 
 
-class _Select(forms.Select):
-    """A select rendered in Python, straight from its choices: Django's builds a dictionary
-    and renders a template per option, which was most of a search page's time once the
-    filters offer a few dozen choices. The same markup, and the same choice selected (the
-    first whose value is the field's)."""
+class _FilterSelect(forms.Select):
+    """Django's select with its options written in one template rather than one template each
+    (a third less time for the filters' few dozen options); the same options, the same choice
+    selected."""
 
-    def render(self, name, value, attrs=None, renderer=None) -> str:
-        chosen = self.format_value(value)
-        parts = [format_html('<select name="{}"{}>', name, flatatt(self.build_attrs(self.attrs, attrs)))]
-        found = False
-
-        def option(option_value, label) -> str:
-            nonlocal found
-            option_value = "" if option_value is None else str(option_value)
-            selected = not found and option_value in chosen
-            found = found or selected
-            # conditional_escape, as format_html does, without its formatting machinery.
-            return (
-                f'<option value="{conditional_escape(option_value)}"{" selected" if selected else ""}>'
-                f"{conditional_escape(label)}</option>"
-            )
-
-        for option_value, label in self.choices:
-            if isinstance(label, (list, tuple)):
-                parts.append(f'<optgroup label="{conditional_escape(option_value)}">')
-                parts.extend(option(sub_value, sub_label) for sub_value, sub_label in label)
-                parts.append("</optgroup>")
-            else:
-                parts.append(option(option_value, label))
-        parts.append("</select>")
-        return mark_safe("".join(parts))  # noqa: S308 - every value escaped above
-
-
-# The endings after which Django adds no label suffix, in Django's own catalog (a variable, so
-# that makemessages does not take the string into ours).
-_LABEL_ENDINGS = ":?.!"
-
-
-class _BoundField(BoundField):
-    def label_tag(self, contents=None, attrs=None, label_suffix=None, tag=None):
-        """The plain label in Python; Django renders a template for each."""
-        if contents is not None or attrs or label_suffix is not None or tag:
-            return super().label_tag(contents, attrs, label_suffix, tag)
-        label = self.label
-        if self.form.label_suffix and label and label[-1] not in _(_LABEL_ENDINGS):
-            label = f"{label}{self.form.label_suffix}"
-        return format_html('<label for="{}">{}</label>', self.id_for_label, label)
+    template_name = "submissions/public/widgets/select.html"
 
 
 class CommentFilterForm(PortalForm):
-    bound_field_class = _BoundField
-
     q = forms.CharField(
         label=gettext_lazy("Search the comments"),
         required=False,
@@ -194,19 +148,23 @@ class CommentFilterForm(PortalForm):
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     dialogue = forms.TypedChoiceField(
-        label=gettext_lazy("Dialogue"), required=False, coerce=int, empty_value=None, widget=_Select
+        label=gettext_lazy("Dialogue"), required=False, coerce=int, empty_value=None, widget=_FilterSelect
     )
     working_group = forms.TypedChoiceField(
-        label=gettext_lazy("Working group"), required=False, coerce=int, empty_value=None, widget=_Select
+        label=gettext_lazy("Working group"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=_FilterSelect,
     )
-    category = forms.ChoiceField(label=gettext_lazy("Category"), required=False, widget=_Select)
-    language = forms.ChoiceField(label=gettext_lazy("Language"), required=False, widget=_Select)
+    category = forms.ChoiceField(label=gettext_lazy("Category"), required=False, widget=_FilterSelect)
+    language = forms.ChoiceField(label=gettext_lazy("Language"), required=False, widget=_FilterSelect)
     agenda_item = forms.TypedChoiceField(
-        label=gettext_lazy("Agenda item"), required=False, coerce=int, empty_value=None, widget=_Select
+        label=gettext_lazy("Agenda item"), required=False, coerce=int, empty_value=None, widget=_FilterSelect
     )
-    cluster = forms.ChoiceField(label=gettext_lazy("Cluster"), required=False, widget=_Select)
+    cluster = forms.ChoiceField(label=gettext_lazy("Cluster"), required=False, widget=_FilterSelect)
     organisation = forms.TypedChoiceField(
-        label=gettext_lazy("Organisation"), required=False, coerce=int, empty_value=None, widget=_Select
+        label=gettext_lazy("Organisation"), required=False, coerce=int, empty_value=None, widget=_FilterSelect
     )
 
     def __init__(self, *args, options: FilterOptions, **kwargs):
@@ -260,7 +218,6 @@ class CommentFilterForm(PortalForm):
 class _SearchBox(PortalForm):
     """The filter form's search box alone, for a request that asks for words only."""
 
-    bound_field_class = _BoundField
     q = CommentFilterForm.base_fields["q"]
 
     def filters(self) -> CommentFilters | None:
@@ -310,15 +267,16 @@ def comment_list(request):
 
 
 def _filter_selects(form: forms.Form, full_form, version: str | None) -> SafeString:
-    """The filter form's selects with their labels (all its fields but the search box). They
-    are the same for everyone who chose the same values: cached with the version, unless a
-    value was refused (then each shows its error). ``full_form()`` gives the whole form,
-    built only when they are rendered."""
+    """The filter form's selects with their labels (all its fields but the search box), from
+    their template. They are the same for everyone who chose the same values: cached with the
+    version, unless a value was refused (then each shows its error). ``full_form()`` gives
+    the whole form, built only when they are rendered."""
 
     def rows() -> SafeString:
-        fields = (field for field in full_form() if field.name != "q")
-        return mark_safe(  # noqa: S308 - labels and selects escape what they show
-            "\n".join(f"<p>{field.label_tag()} {field}{field.errors}</p>" for field in fields)
+        return mark_safe(  # noqa: S308 - rendered by the template engine, which escapes
+            render_to_string(
+                "submissions/public/includes/comment_filter_selects.html", {"form": full_form()}
+            ).strip()
         )
 
     if form.errors:

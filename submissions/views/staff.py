@@ -6,24 +6,24 @@ that names a field (a missing reason) is shown next to it; any other (no consent
 publication, a move the lifecycle does not allow) is shown as a message, nothing changed.
 """
 
-from collections.abc import Callable
-
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from dialogue_portal.history import history
 from dialogue_portal.roles import secretariat_required
+from dialogue_portal.state_change import Action, Lifecycle, StateChangeView, page_errors
 
 from .. import services
-from ..forms import PublishForm, QueueFilterForm, ReasonForm, add_service_errors, error_summary
+from ..forms import PublishForm, QueueFilterForm, ReasonForm
 from ..models import WrittenComment
-from ..permissions import get_comment_for_secretariat
+from ..permissions import can_publish, can_publish_anonymously, get_comment_for_secretariat
 
 State = WrittenComment.State
 QUEUE_PAGE_SIZE = 50
@@ -76,57 +76,98 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 def _publish(comment: WrittenComment, data: dict, by) -> str:
     services.comment_publish(comment=comment, by=by)
-    return _("The comment %(tracking_number)s is published.")
+    return _("The comment %(tracking_number)s is published.") % {"tracking_number": comment.tracking_number}
 
 
 def _publish_anonymously(comment: WrittenComment, data: dict, by) -> str:
     services.comment_publish(comment=comment, by=by, anonymously=True)
-    return _("The comment %(tracking_number)s is published without the organisation's name.")
+    return _("The comment %(tracking_number)s is published without the organisation's name.") % {
+        "tracking_number": comment.tracking_number
+    }
 
 
 def _reject(comment: WrittenComment, data: dict, by) -> str:
     services.comment_reject(comment=comment, by=by, reason=data["reason"])
-    return _("The comment %(tracking_number)s is rejected; the submitter reads the reason.")
+    return _("The comment %(tracking_number)s is rejected; the submitter reads the reason.") % {
+        "tracking_number": comment.tracking_number
+    }
 
 
 def _unpublish(comment: WrittenComment, data: dict, by) -> str:
     services.comment_unpublish(comment=comment, by=by, reason=data["reason"])
-    return _("The comment %(tracking_number)s is taken off the public page.")
+    return _("The comment %(tracking_number)s is taken off the public page.") % {
+        "tracking_number": comment.tracking_number
+    }
 
 
-# Each action slug: its form, and what it does (returning the message to show).
-ACTIONS: dict[str, tuple[type, Callable[..., str]]] = {
-    "publish": (PublishForm, _publish),
-    "publish-anonymously": (PublishForm, _publish_anonymously),
-    "reject": (ReasonForm, _reject),
-    "unpublish": (ReasonForm, _unpublish),
-}
+# The secretariat's decisions on a comment; what a page offers follows from NEXT_STATES
+# and the predicates of submissions.permissions, which the services ask too.
+LIFECYCLE = Lifecycle(
+    next_states=services.NEXT_STATES,
+    actions=[
+        Action(
+            slug="publish",
+            target=State.PUBLISHED,
+            heading=gettext_lazy("Publish"),
+            label=gettext_lazy("Publish with the organisation's name"),
+            explanation=gettext_lazy(
+                "The comment appears on the public page of written comments; the submitter is told by e-mail."
+            ),
+            form_class=PublishForm,
+            perform=_publish,
+            allowed=can_publish,
+        ),
+        Action(
+            slug="publish-anonymously",
+            target=State.PUBLISHED,
+            heading=gettext_lazy("Publish without the organisation's name"),
+            label=gettext_lazy("Publish without the name"),
+            explanation=gettext_lazy(
+                "The organisation asked for it, for protection from reprisals: the public page says "
+                "“a non-governmental organization”."
+            ),
+            form_class=PublishForm,
+            perform=_publish_anonymously,
+            allowed=can_publish_anonymously,
+        ),
+        Action(
+            slug="reject",
+            target=State.REJECTED,
+            heading=gettext_lazy("Reject"),
+            label=gettext_lazy("Reject the comment"),
+            explanation=gettext_lazy("The submitter reads the reason."),
+            form_class=ReasonForm,
+            perform=_reject,
+            confirm=True,
+            consequences=gettext_lazy(
+                "The submitter is e-mailed the decision and its reason. A rejected comment is never "
+                "published and cannot be submitted again."
+            ),
+            style="secondary",
+        ),
+        Action(
+            slug="unpublish",
+            target=State.UNPUBLISHED,
+            heading=gettext_lazy("Take off the public page"),
+            label=gettext_lazy("Unpublish the comment"),
+            explanation=gettext_lazy("The submitter reads the reason."),
+            form_class=ReasonForm,
+            perform=_unpublish,
+            confirm=True,
+            consequences=gettext_lazy(
+                "The comment leaves the public page and its search at once; the submitter is e-mailed "
+                "the reason. It cannot be published again."
+            ),
+            style="secondary",
+        ),
+    ],
+)
 
 
-def _form(action: str, data=None):
-    return ACTIONS[action][0](data, auto_id=f"id_{action}_%s")
-
-
-def _actions_for(comment: WrittenComment) -> list[str]:
-    """The decisions open on the comment in its present state."""
-    if comment.state == State.SUBMITTED:
-        publish = []
-        if comment.consent_to_publish:
-            publish = ["publish", "publish-anonymously"] if comment.anonymity_requested else ["publish"]
-        return [*publish, "reject"]
-    if comment.state == State.PUBLISHED:
-        return ["unpublish"]
-    return []
-
-
-def _render_comment(
-    request: HttpRequest, comment: WrittenComment, *, failed: str = "", failed_form=None
-) -> HttpResponse:
-    forms = {action: _form(action) for action in _actions_for(comment)}
-    if failed in forms:
-        forms[failed] = failed_form
-    # Keyed for the template, which cannot read "publish-anonymously".
-    forms = {action.replace("-", "_"): form for action, form in forms.items()}
+def _render_comment(request: HttpRequest, comment: WrittenComment, *, failed=None) -> HttpResponse:
+    offers = LIFECYCLE.offers(
+        comment, url=lambda slug: reverse("submissions:staff_action", args=[comment.pk, slug]), failed=failed
+    )
     return render(
         request,
         "submissions/staff/comment.html",
@@ -135,8 +176,10 @@ def _render_comment(
             "organisation": comment.organisation,
             "attachments": comment.attachments.order_by("created_at", "id"),
             "history": history(comment),
-            "forms": forms,
-            "errors": error_summary(failed_form) if failed_form is not None else [],
+            "offers": offers,
+            # Keyed for the template, which cannot read "publish-anonymously".
+            "forms": {offer.action.key: offer.form for offer in offers},
+            "errors": page_errors(failed, offers),
         },
     )
 
@@ -147,26 +190,24 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_comment(request, get_comment_for_secretariat(request.user, pk))
 
 
-@secretariat_required
-@require_POST
-def comment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    comment = get_comment_for_secretariat(request.user, pk)
-    if action not in ACTIONS:
-        raise Http404
-    form = _form(action, request.POST)
-    if form.is_valid():
-        try:
-            done = ACTIONS[action][1](comment, form.cleaned_data, request.user)
-        except ValidationError as error:
-            comment.refresh_from_db()
-            names_a_field = hasattr(error, "error_dict") and any(
-                name in form.fields for name in error.error_dict
-            )
-            if not names_a_field:
-                messages.error(request, " ".join(error.messages))
-                return redirect("submissions:staff_comment", comment.pk)
-            add_service_errors(form, error)
-        else:
-            messages.success(request, done % {"tracking_number": comment.tracking_number})
-            return redirect("submissions:staff_comment", comment.pk)
-    return _render_comment(request, comment, failed=action, failed_form=form)
+@method_decorator(secretariat_required, name="dispatch")
+class CommentStateChange(StateChangeView):
+    lifecycle = LIFECYCLE
+
+    def get_object(self, request, pk: int):
+        return get_comment_for_secretariat(request.user, pk)
+
+    def page_url(self, comment):
+        return reverse("submissions:staff_comment", args=[comment.pk])
+
+    def render_page(self, request, comment, *, failed):
+        return _render_comment(request, comment, failed=failed)
+
+    def confirm_context(self, comment):
+        return {
+            "object_name": comment.tracking_number or comment.title,
+            "nav_template": "submissions/staff/includes/nav.html",
+        }
+
+
+comment_action = CommentStateChange.as_view()

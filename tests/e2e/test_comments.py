@@ -40,6 +40,11 @@ def test_comment_written_submitted_published_found_downloaded(
     )
     focal.get_by_label(re.compile("consents to the publication")).check()
     focal.get_by_role("button", name="Save and submit").click()
+    # Submitting cannot be undone: it asks first, naming what follows.
+    expect(focal.get_by_role("heading", level=1)).to_have_text("Submit the comment?")
+    expect(focal.locator("main")).to_contain_text("can no longer be edited")
+    expect(focal.locator("main")).to_contain_text("It is sent with 1 attachment.")
+    focal.get_by_role("button", name="Submit the comment").click()
     receipt = focal.locator(".receipt")
     expect(receipt).to_contain_text(re.compile(rf"tracking number WC-\d{{4}}-{UPCOMING_DIALOGUE_ID}-1"))
 

@@ -298,7 +298,7 @@ def test_participation_figures_earlier_cancelled_dialogue_not_counted(dialogue, 
         RegistrationFactory(dialogue=earlier, organisation=organisation, representatives=[rep]),
         secretariat,
     )
-    services.dialogue_cancel(dialogue=earlier, by=secretariat)
+    services.dialogue_cancel(dialogue=earlier, by=secretariat, reason="The room is not available.")
     attend(
         dialogue,
         RegistrationFactory(dialogue=dialogue, organisation=organisation, representatives=[rep]),

@@ -193,7 +193,7 @@ def test_dialogue_ics_uid_stable_and_postponement_raises_sequence(client, db):
 def test_dialogue_ics_after_cancellation_is_cancelled_with_higher_sequence(client, db):
     dialogue = DialogueFactory(session=_session_ending(datetime.date(2030, 5, 6)))
     before = _events(_ics(client, dialogue))[0]
-    services.dialogue_cancel(dialogue=dialogue, by=None, note="The session ran late.")
+    services.dialogue_cancel(dialogue=dialogue, by=None, reason="The session ran late.")
     after = _events(_ics(client, dialogue))[0]
     assert str(after["uid"]) == str(before["uid"])
     assert after["sequence"] > before["sequence"]
@@ -205,7 +205,7 @@ def test_upcoming_feed_lists_upcoming_dialogues_with_cancelled_ones_marked(clien
     soon = DialogueFactory(session=_session_ending(today + datetime.timedelta(days=10)))
     later = DialogueFactory(session=_session_ending(today + datetime.timedelta(days=40)))
     cancelled = DialogueFactory(session=_session_ending(today + datetime.timedelta(days=20)))
-    services.dialogue_cancel(dialogue=cancelled, by=None)
+    services.dialogue_cancel(dialogue=cancelled, by=None, reason="The room is not available.")
     past = DialogueFactory(session=_session_ending(today - datetime.timedelta(days=10)))
     held_today = DialogueFactory(session=_session_ending(today), state=Dialogue.State.HELD)
     response = client.get(UPCOMING)

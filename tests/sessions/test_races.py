@@ -76,7 +76,7 @@ def test_registration_approve_against_cancellation_one_after_the_other_each_roun
 
         def cancel(pk=dialogue.pk):
             read = Dialogue.objects.get(pk=pk)
-            return lambda: services.dialogue_cancel(dialogue=read, by=secretariat, note="No room.")
+            return lambda: services.dialogue_cancel(dialogue=read, by=secretariat, reason="No room.")
 
         approved, cancelled = run_at_once(approve, cancel, delays=stagger(round_))
 
@@ -114,7 +114,9 @@ def test_registration_apply_against_cancellation_one_after_the_other_each_round(
 
         def cancel(pk=dialogue.pk):
             read = Dialogue.objects.get(pk=pk)
-            return lambda: services.dialogue_cancel(dialogue=read, by=secretariat)
+            return lambda: services.dialogue_cancel(
+                dialogue=read, by=secretariat, reason="The room is not available."
+            )
 
         applied, cancelled = run_at_once(apply, cancel, delays=stagger(round_))
 
@@ -134,7 +136,9 @@ def test_registration_apply_against_cancellation_one_after_the_other_each_round(
 def test_registration_approve_read_before_a_cancellation_is_refused(db, secretariat):
     registration = RegistrationFactory(dialogue=open_dialogue())
     read = Registration.objects.select_related("dialogue").get(pk=registration.pk)
-    services.dialogue_cancel(dialogue=registration.dialogue, by=secretariat)
+    services.dialogue_cancel(
+        dialogue=registration.dialogue, by=secretariat, reason="The room is not available."
+    )
 
     with pytest.raises(ValidationError) as excinfo:
         services.registration_approve(registration=read, by=secretariat)
@@ -353,7 +357,9 @@ def test_dialogue_save_against_cancellation_never_undoes_it_each_round():
 
         def cancel(pk=dialogue.pk):
             read = Dialogue.objects.get(pk=pk)
-            return lambda: services.dialogue_cancel(dialogue=read, by=secretariat)
+            return lambda: services.dialogue_cancel(
+                dialogue=read, by=secretariat, reason="The room is not available."
+            )
 
         saved, cancelled = run_at_once(save, cancel, delays=stagger(round_))
 
@@ -391,7 +397,9 @@ def test_dialogue_postpone_against_cancellation_one_after_the_other_each_round()
 
         def cancel(pk=dialogue.pk):
             read = Dialogue.objects.get(pk=pk)
-            return lambda: services.dialogue_cancel(dialogue=read, by=secretariat)
+            return lambda: services.dialogue_cancel(
+                dialogue=read, by=secretariat, reason="The room is not available."
+            )
 
         postponed, cancelled = run_at_once(postpone, cancel, delays=stagger(round_))
 
@@ -457,7 +465,7 @@ def test_dialogue_cancel_read_before_a_postponement_raises_the_sequence_from_it(
         end_time=datetime.time(13, 0),
     )
 
-    services.dialogue_cancel(dialogue=read, by=secretariat)
+    services.dialogue_cancel(dialogue=read, by=secretariat, reason="The room is not available.")
 
     dialogue.refresh_from_db()
     assert (dialogue.state, dialogue.sequence) == (State.CANCELLED, 2)
@@ -488,7 +496,7 @@ def test_dialogue_save_read_before_a_postponement_is_refused_and_keeps_the_new_d
 def test_dialogue_postpone_read_before_a_cancellation_is_refused(db, secretariat):
     dialogue = open_dialogue()
     read = Dialogue.objects.get(pk=dialogue.pk)
-    services.dialogue_cancel(dialogue=dialogue, by=secretariat)
+    services.dialogue_cancel(dialogue=dialogue, by=secretariat, reason="The room is not available.")
 
     with pytest.raises(ValidationError) as excinfo:
         services.dialogue_postpone(
@@ -533,7 +541,7 @@ def test_dialogue_open_read_before_a_postponement_goes_by_its_new_deadlines(db, 
     services.dialogue_postpone(
         dialogue=dialogue,
         by=secretariat,
-        date=dialogue.date,
+        date=dialogue.date + datetime.timedelta(days=1),
         start_time=dialogue.start_time,
         end_time=dialogue.end_time,
         applications_deadline=vienna(dialogue.date - datetime.timedelta(days=14)),
@@ -575,24 +583,24 @@ def _text(response) -> str:
     return re.sub(r"\s+", " ", html.unescape(text))
 
 
-def test_application_page_approve_after_cancellation_shows_refusal_and_keeps_the_choice(
+def test_application_page_approve_after_cancellation_shows_refusal_and_no_longer_offers_it(
     secretariat_client, secretariat
 ):
     dialogue = open_dialogue()
     registration = RegistrationFactory(dialogue=dialogue, travel_support_requested=True)
     url = reverse("staff_application", args=[dialogue.pk, registration.pk])
     assert "Grant travel support" in _text(secretariat_client.get(url))
-    services.dialogue_cancel(dialogue=dialogue, by=secretariat)  # by someone else, meanwhile
+    # By someone else, meanwhile.
+    services.dialogue_cancel(dialogue=dialogue, by=secretariat, reason="The room is not available.")
 
     response = secretariat_client.post(url, {"decision": "approve", "travel_support_granted": "on"})
 
     assert response.status_code == 200
     assert "The dialogue is cancelled: applications can no longer be approved." in _text(response)
-    assert response.context["forms"]["approve"]["travel_support_granted"].value() is True
+    # The page offers only what the service allows now: declining, not approving.
     page = response.content.decode()
-    checkbox = re.search(r'<input[^>]*id="id_approve_travel_support_granted"[^>]*>', page)
-    assert checkbox
-    assert "checked" in checkbox.group(0)
+    assert 'id="id_approve_travel_support_granted"' not in page
+    assert reverse("staff_application_action", args=[dialogue.pk, registration.pk, "decline"]) in page
     registration.refresh_from_db()
     assert registration.state == Applied.APPLIED
 
@@ -602,7 +610,9 @@ def test_dialogue_page_postpone_after_cancellation_shows_refusal(secretariat_cli
     assert (
         "postpone" in secretariat_client.get(reverse("staff_dialogue", args=[dialogue.pk])).context["forms"]
     )
-    services.dialogue_cancel(dialogue=dialogue, by=secretariat)  # by someone else, meanwhile
+    services.dialogue_cancel(
+        dialogue=dialogue, by=secretariat, reason="The room is not available."
+    )  # by someone else, meanwhile
 
     response = secretariat_client.post(
         reverse("staff_dialogue_action", args=[dialogue.pk, "postpone"]),

@@ -506,7 +506,7 @@ def test_registration_declined_organisation_never_emailed_meeting_link(
             start_time=datetime.time(10, 0),
             end_time=datetime.time(13, 0),
         )
-        services.dialogue_cancel(dialogue=dialogue, by=secretariat)
+        services.dialogue_cancel(dialogue=dialogue, by=secretariat, reason="The room is not available.")
 
     declined_addresses = (*FOCAL_POINTS, *REPRESENTATIVES)
     to_declined = sent_to(mailoutbox, *declined_addresses)

@@ -235,7 +235,7 @@ def test_dialogue_schedule_same_room_next_day_allowed(session, secretariat):
 
 def test_dialogue_schedule_room_of_cancelled_dialogue_allowed(session, secretariat):
     cancelled = schedule(session, secretariat)
-    services.dialogue_cancel(dialogue=cancelled, by=secretariat)
+    services.dialogue_cancel(dialogue=cancelled, by=secretariat, reason="The room is not available.")
 
     other = schedule(session, secretariat)
 
@@ -368,7 +368,7 @@ def test_dialogue_cancel_emails_every_applicant(applicants, secretariat, commit,
     dialogue, told, untold = applicants
 
     with commit():
-        services.dialogue_cancel(dialogue=dialogue, by=secretariat, note="The session ran over.")
+        services.dialogue_cancel(dialogue=dialogue, by=secretariat, reason="The session ran over.")
 
     dialogue.refresh_from_db()
     assert dialogue.state == State.CANCELLED
@@ -377,7 +377,8 @@ def test_dialogue_cancel_emails_every_applicant(applicants, secretariat, commit,
     assert addresses(mailoutbox) == told
     assert not set(untold) & set(addresses(mailoutbox))
     for message in mailoutbox:
-        assert message.subject.startswith("[Dialogue Portal] Cancelled: Constructive dialogue of 2030-03-06")
+        assert message.subject.startswith("[Dialogue Portal] Cancelled: ")
+        assert "onstructive dialogue of 6 March 2030 after the " in message.subject
         assert "Working Group on Firearms has been cancelled" in message.body
         assert "The session ran over." in message.body
         assert settings.SITE_URL + reverse("dialogue_detail", args=[dialogue.pk]) in message.body
@@ -388,7 +389,7 @@ def test_dialogue_cancel_held_refused(session, secretariat, commit, mailoutbox):
     dialogue = DialogueFactory(session=session, state=State.HELD)
 
     with pytest.raises(ValidationError), commit():
-        services.dialogue_cancel(dialogue=dialogue, by=secretariat)
+        services.dialogue_cancel(dialogue=dialogue, by=secretariat, reason="The room is not available.")
 
     dialogue.refresh_from_db()
     assert dialogue.state == State.HELD
@@ -453,7 +454,7 @@ def test_dialogue_postpone_and_cancel_raise_sequence_by_one_each(session, secret
     dialogue.refresh_from_db()
     assert dialogue.sequence == 2
 
-    services.dialogue_cancel(dialogue=dialogue, by=secretariat)
+    services.dialogue_cancel(dialogue=dialogue, by=secretariat, reason="The room is not available.")
     dialogue.refresh_from_db()
     assert dialogue.sequence == 3
 

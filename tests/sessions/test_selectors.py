@@ -66,7 +66,7 @@ def test_ordinal_cancelled_dialogue_none_and_later_ones_move_up(firearms, traffi
     second = dialogue_on(datetime.date(2030, 5, 10), working_group=firearms)
     third = dialogue_on(datetime.date(2030, 9, 1), working_group=firearms)
 
-    services.dialogue_cancel(dialogue=second, by=secretariat)
+    services.dialogue_cancel(dialogue=second, by=secretariat, reason="The room is not available.")
 
     assert ordinals() == {first.pk: 1, second.pk: None, third.pk: 2}
     assert selectors.dialogue_ordinal(second) is None

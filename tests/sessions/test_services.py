@@ -48,7 +48,7 @@ def move(dialogue, to, by):
     if to == State.HELD:
         return services.dialogue_mark_held(dialogue=dialogue, by=by, today=dialogue.date)
     if to == State.CANCELLED:
-        return services.dialogue_cancel(dialogue=dialogue, by=by)
+        return services.dialogue_cancel(dialogue=dialogue, by=by, reason="The room is not available.")
     raise AssertionError(f"no service moves a dialogue to {to}")
 
 

@@ -336,13 +336,13 @@ def test_dialogue_mark_held_on_the_day(post, dialogue_today):
     assert dialogue_today.state == State.HELD
 
 
-def test_dialogue_cancel_with_a_note_emails_every_applicant(post, dialogue):
+def test_dialogue_cancel_with_a_reason_emails_every_applicant(post, dialogue):
     applied = _applicant(dialogue, name="Applied Network")
     approved = _applicant(dialogue, name="Approved Network", state=Registration.State.APPROVED)
     declined = _applicant(dialogue, name="Declined Network", state=Registration.State.DECLINED)
     response = post(
         _url("staff_dialogue_action", dialogue.pk, "cancel"),
-        {"note": "The room is unavailable."},
+        {"reason": "The room is unavailable."},
         follow=True,
     )
     dialogue.refresh_from_db()

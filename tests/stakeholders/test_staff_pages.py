@@ -374,10 +374,12 @@ def test_detail_shows_organisation_focal_points_representatives_history_and_obje
 def test_detail_offers_the_decisions_of_the_state(secretariat_client):
     submitted = _request(ecosoc_status="general")
     page = _page(secretariat_client.get(_detail_url(submitted)))
-    for action in ("admit", "return", "reject", "circulate"):
+    for action in ("admit", "return", "circulate"):
         assert f'action="{_action_url(submitted, action)}"' in page
+    # Rejecting cannot be undone: the page links to its confirmation page, which asks the reason.
+    assert f'href="{_action_url(submitted, "reject")}"' in page
     assert '<label for="id_return_note">' in page
-    assert '<label for="id_reject_reason">' in page
+    assert '<label for="id_reject_reason">' in _page(secretariat_client.get(_action_url(submitted, "reject")))
 
     objected = _request(State.OBJECTED)
     page = _page(secretariat_client.get(_detail_url(objected)))
@@ -456,7 +458,7 @@ def test_reject_with_a_reason(act):
 def test_reject_without_a_reason_keeps_the_request(act):
     accreditation = _request()
     response = act(accreditation, "reject", reason="")
-    assert response.context["forms"]["reject"].errors["reason"] == ["Give the reason for the rejection."]
+    assert response.context["form"].errors["reason"] == ["Give the reason for the rejection."]
     accreditation.refresh_from_db()
     assert accreditation.state == State.SUBMITTED
 

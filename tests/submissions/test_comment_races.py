@@ -51,8 +51,7 @@ def _edit_form() -> dict:
         "title": SAVED_TITLE,
         "body": "Civil society holds data on firearms trafficking.\n\nThe review should use it.",
         "language": "en",
-        "agenda_item": "",
-        "cluster": "",
+        "about": "",
         "consent_to_publish": "on",
         "save": "1",
     }

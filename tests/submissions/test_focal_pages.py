@@ -2,17 +2,13 @@
 submit, follow, withdraw; what changed is checked in the database, on the page, under
 MEDIA_ROOT and in the outbox."""
 
-import datetime
 import io
 import re
 import zipfile
 
 import pytest
-from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 
 from dialogue_portal.models import AuditEvent
 from sessions.models import Dialogue
@@ -21,10 +17,10 @@ from tests.factories import (
     AgendaItemFactory,
     DialogueFactory,
     FocalPointFactory,
-    OrganisationFactory,
     WrittenCommentFactory,
     admitted_organisation,
 )
+from tests.submissions.focal import _field_errors, _form, _new_url, _page, _url
 
 State = WrittenComment.State
 MB = 1024 * 1024
@@ -115,7 +111,17 @@ def _stored_files(root) -> list:
     return [path for path in root.rglob("*") if path.is_file()]
 
 
-# --- Fixtures ----------------------------------------------------------------------------------
+def _attached_files(root) -> list:
+    """Stored files but those kept from a refused save for the next one (test_kept_files.py)."""
+    kept = root / "attachments" / "kept"
+    return [path for path in _stored_files(root) if kept not in path.parents]
+
+
+def _kept_names(root) -> list[str]:
+    return sorted(path.suffix for path in (root / "attachments" / "kept").glob("*"))
+
+
+# --- Fixtures (the others in conftest.py) -----------------------------------------------------
 
 
 @pytest.fixture(autouse=True)
@@ -124,73 +130,6 @@ def media_root(settings, tmp_path):
     root.mkdir()
     settings.MEDIA_ROOT = root
     return root
-
-
-@pytest.fixture
-def organisation(db):
-    return admitted_organisation(name="Red de Víctimas", acronym="RDV")
-
-
-@pytest.fixture
-def focal_user(organisation):
-    return FocalPointFactory(organisation=organisation, user__email="ana@red.example").user
-
-
-@pytest.fixture
-def focal_client(client, focal_user):
-    client.force_login(focal_user)
-    return client
-
-
-@pytest.fixture
-def dialogue(db):
-    return DialogueFactory(state=Dialogue.State.OPEN)
-
-
-@pytest.fixture
-def draft(organisation, focal_user, dialogue):
-    return WrittenCommentFactory(
-        organisation=organisation,
-        author=focal_user,
-        dialogue=dialogue,
-        title="Data on trafficking",
-        state="draft",
-    )
-
-
-def _new_url(organisation, dialogue) -> str:
-    return f"{reverse('submissions:new', args=[organisation.pk])}?dialogue={dialogue.pk}"
-
-
-def _url(name: str, comment: WrittenComment) -> str:
-    return reverse(f"submissions:{name}", args=[comment.organisation_id, comment.pk])
-
-
-def _form(**overrides) -> dict:
-    data = {
-        "title": "Firearms data held by civil society",
-        "body": "Civil society holds data on firearms trafficking.\n\nThe review should use it.",
-        "language": "en",
-        "agenda_item": "",
-        "cluster": "",
-        "consent_to_publish": "on",
-        "save": "1",
-    }
-    return data | overrides
-
-
-def _page(response) -> str:
-    return response.content.decode()
-
-
-def _field_errors(page: str, field: str) -> str:
-    """The error list Django renders next to the field (id="id_<field>_error"), or ""."""
-    match = re.search(rf'<ul class="errorlist"[^>]*id="id_{field}_error">(.*?)</ul>', page, re.S)
-    return match.group(1) if match else ""
-
-
-def _tracking(dialogue, sequence: int = 1) -> str:
-    return f"WC-{timezone.localtime().year}-{dialogue.pk}-{sequence}"
 
 
 # --- Writing and saving --------------------------------------------------------------------------
@@ -248,15 +187,15 @@ def test_draft_shows_agenda_items_of_its_dialogue_only(focal_client, organisatio
     assert "Tracing of firearms" in page
     assert "An item of another dialogue" not in page
 
-    focal_client.post(_new_url(organisation, dialogue), _form(agenda_item=str(item.pk)))
+    focal_client.post(_new_url(organisation, dialogue), _form(about=f"item:{item.pk}"))
     assert WrittenComment.objects.get().agenda_item == item
 
 
 def test_draft_with_agenda_item_of_other_dialogue_is_refused(focal_client, organisation, dialogue):
     other = AgendaItemFactory()
-    response = focal_client.post(_new_url(organisation, dialogue), _form(agenda_item=str(other.pk)))
+    response = focal_client.post(_new_url(organisation, dialogue), _form(about=f"item:{other.pk}"))
     assert response.status_code == 200
-    assert _field_errors(_page(response), "agenda_item")
+    assert _field_errors(_page(response), "about")
     assert not WrittenComment.objects.exists()
 
 
@@ -321,7 +260,9 @@ def test_refused_attachment_on_edit_leaves_draft_and_its_files(focal_client, dra
     draft.refresh_from_db()
     assert draft.title == "Firearms data held by civil society"
     assert list(Attachment.objects.all()) == [kept]
-    assert _stored_files(media_root) == [media_root / kept.file.name]
+    assert _attached_files(media_root) == [media_root / kept.file.name]
+    # The file that passed is kept for the next save, not attached.
+    assert _kept_names(media_root) == [".odt"]
 
 
 def test_one_refused_file_among_good_ones_stores_none(focal_client, organisation, dialogue, media_root):
@@ -329,7 +270,8 @@ def test_one_refused_file_among_good_ones_stores_none(focal_client, organisation
     response = focal_client.post(_new_url(organisation, dialogue), _form(attachments=files))
     assert "“bad.pdf” is refused" in _field_errors(_page(response), "attachments")
     assert not Attachment.objects.exists()
-    assert _stored_files(media_root) == []
+    assert _attached_files(media_root) == []
+    assert _kept_names(media_root) == [".docx", ".pdf"]
 
 
 def test_more_than_three_attachments_refused(focal_client, organisation, dialogue, media_root):
@@ -337,7 +279,8 @@ def test_more_than_three_attachments_refused(focal_client, organisation, dialogu
     response = focal_client.post(_new_url(organisation, dialogue), _form(attachments=files))
     assert "At most 3 attachments" in _field_errors(_page(response), "attachments")
     assert not WrittenComment.objects.exists()
-    assert _stored_files(media_root) == []
+    assert _attached_files(media_root) == []
+    assert _kept_names(media_root) == [".pdf"] * 3  # as many as fit
 
 
 def test_fourth_attachment_on_edit_refused(focal_client, draft, media_root):
@@ -402,172 +345,6 @@ def test_removal_with_refused_upload_keeps_attachment_and_file(
     assert "“bad.docx” is refused" in _field_errors(_page(response), "attachments")
     assert list(draft.attachments.all()) == [kept]
     assert _stored_files(media_root) == [media_root / kept.file.name]
-
-
-# --- Submitting ----------------------------------------------------------------------------------
-
-
-def test_submit_gives_tracking_number_receipt_and_email(
-    focal_client, draft, focal_user, dialogue, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        response = focal_client.post(_url("submit", draft), follow=True)
-    draft.refresh_from_db()
-    tracking = _tracking(dialogue)
-    assert (draft.state, draft.tracking_number, draft.sequence) == (State.SUBMITTED, tracking, 1)
-    assert draft.received_at is not None
-    page = _page(response)
-    received = date_format(timezone.localtime(draft.received_at), "j F Y, H:i T")
-    assert f"Received on {received}, tracking number {tracking}." in page
-    (email,) = mail.outbox
-    assert email.to == [focal_user.email]
-    assert tracking in email.body
-    assert "Data on trafficking" in email.body
-
-
-def test_submit_twice_gives_one_submission(focal_client, draft, dialogue, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        first = focal_client.post(_url("submit", draft), follow=True)
-        second = focal_client.post(_url("submit", draft), follow=True)
-    draft.refresh_from_db()
-    assert (draft.state, draft.sequence, draft.tracking_number) == (State.SUBMITTED, 1, _tracking(dialogue))
-    assert AuditEvent.objects.for_object(draft).filter(to_state=State.SUBMITTED).count() == 1
-    assert WrittenComment.objects.filter(sequence__isnull=False).count() == 1
-    assert len(mail.outbox) == 1
-    assert _tracking(dialogue) in _page(first)
-    assert _tracking(dialogue) in _page(second)
-
-
-def test_save_and_submit_from_new_form(
-    focal_client, organisation, focal_user, dialogue, django_capture_on_commit_callbacks
-):
-    data = _form(submit="1")
-    del data["save"]
-    with django_capture_on_commit_callbacks(execute=True):
-        response = focal_client.post(_new_url(organisation, dialogue), data, follow=True)
-    comment = WrittenComment.objects.get()
-    assert (comment.state, comment.tracking_number) == (State.SUBMITTED, _tracking(dialogue))
-    assert "tracking number " + _tracking(dialogue) in _page(response)
-    assert [email.to for email in mail.outbox] == [[focal_user.email]]
-
-
-def test_new_form_sent_twice_makes_one_comment(
-    focal_client, organisation, dialogue, django_capture_on_commit_callbacks
-):
-    page = _page(focal_client.get(_new_url(organisation, dialogue)))
-    token = re.search(r'name="form_token" value="([0-9a-f]+)"', page).group(1)
-    data = _form(submit="1", form_token=token)
-    with django_capture_on_commit_callbacks(execute=True):
-        focal_client.post(_new_url(organisation, dialogue), data)
-        second = focal_client.post(_new_url(organisation, dialogue), data, follow=True)
-    comment = WrittenComment.objects.get()
-    assert (comment.state, comment.sequence) == (State.SUBMITTED, 1)
-    assert _tracking(dialogue) in _page(second)
-    assert len(mail.outbox) == 1
-
-
-def test_new_form_resent_after_a_save_that_died_stores_it_once(
-    focal_client, organisation, dialogue, settings, tmp_path, django_capture_on_commit_callbacks
-):
-    page = _page(focal_client.get(_new_url(organisation, dialogue)))
-    token = re.search(r'name="form_token" value="([0-9a-f]+)"', page).group(1)
-
-    def sending():
-        pdf = SimpleUploadedFile("annex.pdf", PDF, content_type="application/pdf")
-        return _form(submit="1", form_token=token, attachments=[pdf])
-
-    # The first sending dies half-way (the disk refuses the attachment, as a killed worker
-    # would stop it): nothing of it may remain to block the form.
-    blocked = tmp_path / "not-a-folder"
-    blocked.write_text("a file where the media folder should be")
-    settings.MEDIA_ROOT = blocked
-    focal_client.raise_request_exception = False
-    died = focal_client.post(_new_url(organisation, dialogue), sending())
-    assert died.status_code == 500
-    assert not WrittenComment.objects.exists()
-
-    settings.MEDIA_ROOT = tmp_path / "media"
-    with django_capture_on_commit_callbacks(execute=True):
-        focal_client.post(_new_url(organisation, dialogue), sending())
-        again = focal_client.post(_new_url(organisation, dialogue), sending(), follow=True)
-    comment = WrittenComment.objects.get()
-    assert (comment.state, comment.attachments.count()) == (State.SUBMITTED, 1)
-    assert _tracking(dialogue) in _page(again)
-    assert len(mail.outbox) == 1
-
-
-def test_save_and_submit_twice_from_edit_form(
-    focal_client, draft, dialogue, django_capture_on_commit_callbacks
-):
-    data = _form(submit="1")
-    with django_capture_on_commit_callbacks(execute=True):
-        focal_client.post(_url("edit", draft), data)
-        second = focal_client.post(_url("edit", draft), data, follow=True)
-    draft.refresh_from_db()
-    assert (draft.state, draft.sequence) == (State.SUBMITTED, 1)
-    assert AuditEvent.objects.for_object(draft).filter(to_state=State.SUBMITTED).count() == 1
-    assert _tracking(dialogue) in _page(second)
-    assert len(mail.outbox) == 1
-
-
-def test_submit_after_deadline_refused_with_deadline_and_draft_stays(
-    focal_client, organisation, focal_user, django_capture_on_commit_callbacks
-):
-    closed = DialogueFactory(
-        state=Dialogue.State.OPEN, comments_deadline=timezone.now() - datetime.timedelta(hours=2)
-    )
-    draft = WrittenCommentFactory(
-        organisation=organisation, author=focal_user, dialogue=closed, state="draft"
-    )
-    deadline = date_format(timezone.localtime(closed.comments_deadline, closed.zone), "j F Y, H:i T")
-    with django_capture_on_commit_callbacks(execute=True):
-        response = focal_client.post(_url("submit", draft), follow=True)
-    draft.refresh_from_db()
-    assert (draft.state, draft.tracking_number) == (State.DRAFT, None)
-    assert f"Written comments for this dialogue closed on {deadline}." in _page(response)
-    assert mail.outbox == []
-
-
-def test_edit_after_deadline_refused_with_text_kept(focal_client, organisation, focal_user):
-    closed = DialogueFactory(
-        state=Dialogue.State.OPEN, comments_deadline=timezone.now() - datetime.timedelta(minutes=1)
-    )
-    draft = WrittenCommentFactory(
-        organisation=organisation, author=focal_user, dialogue=closed, title="Old", state="draft"
-    )
-    page = _page(focal_client.get(_url("edit", draft)))
-    assert "closed on" in page
-    assert 'name="body"' not in page
-
-    response = focal_client.post(_url("edit", draft), _form(title="Typed late", submit="1"))
-    page = _page(response)
-    assert "Written comments for this dialogue closed on" in page
-    assert 'value="Typed late"' in page
-    draft.refresh_from_db()
-    assert (draft.state, draft.title) == (State.DRAFT, "Old")
-
-
-def test_new_after_deadline_shows_refusal_instead_of_form(focal_client, organisation):
-    closed = DialogueFactory(
-        state=Dialogue.State.OPEN, comments_deadline=timezone.now() - datetime.timedelta(days=1)
-    )
-    page = _page(focal_client.get(_new_url(organisation, closed)))
-    deadline = date_format(timezone.localtime(closed.comments_deadline, closed.zone), "j F Y, H:i T")
-    assert f"closed on {deadline}" in page
-    assert 'name="body"' not in page
-    response = focal_client.post(_new_url(organisation, closed), _form())
-    assert f"closed on {deadline}" in _page(response)
-    assert not WrittenComment.objects.exists()
-
-
-def test_new_for_organisation_not_admitted_shows_refusal(client, db):
-    organisation = OrganisationFactory()
-    user = FocalPointFactory(organisation=organisation).user
-    client.force_login(user)
-    dialogue = DialogueFactory(state=Dialogue.State.OPEN)
-    page = _page(client.get(_new_url(organisation, dialogue)))
-    assert "Only organisations admitted as observers can send written comments." in page
-    assert 'name="body"' not in page
 
 
 # --- Following and withdrawing ---------------------------------------------------------------

@@ -249,7 +249,7 @@ def test_publish_anonymously_refused_when_not_asked(act, submitted):
     assert mail.outbox == []
 
 
-def test_publish_without_consent_refused_as_message(act, dialogue):
+def test_publish_without_consent_refused_in_the_error_summary(act, dialogue):
     comment = WrittenCommentFactory(dialogue=dialogue, state=State.SUBMITTED, consent_to_publish=False)
     response = act(comment, "publish")
     comment.refresh_from_db()
@@ -257,7 +257,7 @@ def test_publish_without_consent_refused_as_message(act, dialogue):
     assert comment.published_at is None
     page = _page(response)
     assert "The organisation did not consent to publication: the comment is read, never published." in page
-    assert 'class="message message-error"' in page
+    assert 'class="error-summary"' in page
     assert _transitions(comment) == []
     assert mail.outbox == []
 

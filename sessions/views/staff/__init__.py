@@ -12,11 +12,10 @@ open, read-only, to the dialogue's Chairs. Every change is a service's.
 ``_common``: fetching the dialogue for a page, the summary of a refused form.
 """
 
-from .day import SPEAKER_ACTIONS, attendance, figures, speaker_action, speakers
-from .registrations import application, applications
+from .day import SPEAKER_LIFECYCLE, attendance, figures, speaker_action, speakers
+from .registrations import application, application_action, applications
 from .scheduling import (
-    ACTION_TARGETS,
-    DIALOGUE_ACTIONS,
+    LIFECYCLE,
     State,
     agenda_move,
     calendar,
@@ -25,12 +24,12 @@ from .scheduling import (
 )
 
 __all__ = [
-    "ACTION_TARGETS",
-    "DIALOGUE_ACTIONS",
-    "SPEAKER_ACTIONS",
+    "LIFECYCLE",
+    "SPEAKER_LIFECYCLE",
     "State",
     "agenda_move",
     "application",
+    "application_action",
     "applications",
     "attendance",
     "calendar",

@@ -1,26 +1,25 @@
 """The day of the dialogue: the attendance checklist, the participation figures and the
 speakers' list."""
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy, ngettext
 
 from dialogue_portal.roles import is_secretariat, secretariat_required
+from dialogue_portal.state_change import Action, Lifecycle, StateChangeView
 from stakeholders.models import Category, Representative
 
 from ... import selectors, services
 from ...models import Attendance, Intervention, Registration
-from ...permissions import get_dialogue_for_secretariat, get_dialogue_for_speakers_list
+from ...permissions import can_move_speaker, get_dialogue_for_secretariat, get_dialogue_for_speakers_list
 from ...staff_forms import AttendanceForm, add_service_errors
 from ._common import _dialogue, _error_summary
 
@@ -140,69 +139,104 @@ def figures(request, pk: int):
 def speakers(request, pk: int):
     dialogue = get_dialogue_for_speakers_list(request.user, pk)
     listing = selectors.speakers_list(dialogue)
+    can_manage = is_secretariat(request.user)
     for item in listing.agenda_items:
         item.minutes = len(item.speakers) * dialogue.minutes_per_speaker
+        if can_manage:
+            for intervention in item.speakers:
+                intervention.offers = SPEAKER_LIFECYCLE.offers(
+                    intervention,
+                    url=lambda slug, pk=intervention.pk: reverse(
+                        "staff_speaker_action", args=[dialogue.pk, pk, slug]
+                    ),
+                )
     return render(
         request,
         "sessions/staff/speakers.html",
         {
             "dialogue": dialogue,
             "listing": listing,
-            "can_manage": is_secretariat(request.user),
+            "can_manage": can_manage,
             "over_by": listing.minutes_requested - listing.minutes_available,
         },
     )
 
 
-def _schedule(intervention: Intervention, by: Any) -> str:
+def _said(message: str, intervention: Intervention) -> str:
+    return message % {"speaker": intervention.speaker.name, "place": intervention.position or 0}
+
+
+def _schedule(intervention: Intervention, data: dict, by: Any) -> str:
     services.intervention_schedule(intervention=intervention, by=by)
-    return _("%(speaker)s is on the list, in place %(place)d.")
+    return _said(_("%(speaker)s is on the list, in place %(place)d."), intervention)
 
 
-def _up(intervention: Intervention, by: Any) -> str:
+def _up(intervention: Intervention, data: dict, by: Any) -> str:
     services.intervention_move(intervention=intervention, by=by, up=True)
-    return _("%(speaker)s is now in place %(place)d.")
+    return _said(_("%(speaker)s is now in place %(place)d."), intervention)
 
 
-def _down(intervention: Intervention, by: Any) -> str:
+def _down(intervention: Intervention, data: dict, by: Any) -> str:
     services.intervention_move(intervention=intervention, by=by, up=False)
-    return _("%(speaker)s is now in place %(place)d.")
+    return _said(_("%(speaker)s is now in place %(place)d."), intervention)
 
 
-def _deliver(intervention: Intervention, by: Any) -> str:
+def _deliver(intervention: Intervention, data: dict, by: Any) -> str:
     services.intervention_deliver(intervention=intervention, by=by)
-    return _("%(speaker)s took the floor.")
+    return _said(_("%(speaker)s took the floor."), intervention)
 
 
-def _withdraw(intervention: Intervention, by: Any) -> str:
+def _withdraw(intervention: Intervention, data: dict, by: Any) -> str:
     services.intervention_withdraw(intervention=intervention, by=by)
-    return _("The request of %(speaker)s is withdrawn.")
+    return _said(_("The request of %(speaker)s is withdrawn."), intervention)
 
 
-SPEAKER_ACTIONS: dict[str, Callable[[Intervention, Any], str]] = {
-    "schedule": _schedule,
-    "up": _up,
-    "down": _down,
-    "deliver": _deliver,
-    "withdraw": _withdraw,
-}
+IState = Intervention.State
+
+# The speakers' list's buttons; which a request shows follows from INTERVENTION_NEXT_STATES
+# and sessions.permissions (moving up and down keeps the state: the predicate alone decides).
+SPEAKER_LIFECYCLE = Lifecycle(
+    next_states=services.INTERVENTION_NEXT_STATES,
+    actions=[
+        Action(
+            slug="schedule", target=IState.SCHEDULED, label=gettext_lazy("Put on the list"), perform=_schedule
+        ),
+        Action(slug="up", label=gettext_lazy("Move up"), perform=_up, allowed=can_move_speaker),
+        Action(slug="down", label=gettext_lazy("Move down"), perform=_down, allowed=can_move_speaker),
+        Action(
+            slug="deliver", target=IState.DELIVERED, label=gettext_lazy("Took the floor"), perform=_deliver
+        ),
+        Action(slug="withdraw", target=IState.WITHDRAWN, label=gettext_lazy("Withdraw"), perform=_withdraw),
+    ],
+)
 
 
-@secretariat_required
-@require_POST
-def speaker_action(request, pk: int, intervention_pk: int, action: str):
-    dialogue = get_dialogue_for_secretariat(request.user, pk)
-    if action not in SPEAKER_ACTIONS:
-        raise Http404
-    intervention = get_object_or_404(
-        Intervention.objects.select_related("speaker"), agenda_item__dialogue=dialogue, pk=intervention_pk
-    )
-    try:
-        done = SPEAKER_ACTIONS[action](intervention, request.user)
-    except ValidationError as error:
-        messages.error(request, f"{intervention.speaker.name}: {' '.join(error.messages)}")
-    else:
-        messages.success(
-            request, done % {"speaker": intervention.speaker.name, "place": intervention.position or 0}
+def _speakers_url(dialogue_pk: int, intervention: Intervention) -> str:
+    return f"{reverse('staff_speakers', args=[dialogue_pk])}#item-{intervention.agenda_item_id}"
+
+
+@method_decorator(secretariat_required, name="dispatch")
+class SpeakerStateChange(StateChangeView):
+    """A button of the speakers' list: done, or refused with a message, back on the list."""
+
+    lifecycle = SPEAKER_LIFECYCLE
+    http_method_names = ["post"]
+
+    def get_object(self, request, pk: int, intervention_pk: int):
+        dialogue = get_dialogue_for_secretariat(request.user, pk)
+        return get_object_or_404(
+            Intervention.objects.select_related("speaker", "agenda_item"),
+            agenda_item__dialogue=dialogue,
+            pk=intervention_pk,
         )
-    return redirect(f"{reverse('staff_speakers', args=[dialogue.pk])}#item-{intervention.agenda_item_id}")
+
+    def page_url(self, intervention):
+        return _speakers_url(intervention.agenda_item.dialogue_id, intervention)
+
+    def render_page(self, request, intervention, *, failed):
+        errors = [message for messages_ in failed[1].errors.values() for message in messages_]
+        messages.error(request, f"{intervention.speaker.name}: {' '.join(errors)}")
+        return redirect(self.page_url(intervention))
+
+
+speaker_action = SpeakerStateChange.as_view()

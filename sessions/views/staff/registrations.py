@@ -4,19 +4,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from dialogue_portal.history import history
 from dialogue_portal.roles import secretariat_required
+from dialogue_portal.state_change import Action, Lifecycle, StateChangeView, page_errors
 from stakeholders.models import Representative
 
 from ... import selectors, services
 from ...models import Registration
+from ...permissions import can_approve
 from ...staff_forms import (
     ApplicationFilterForm,
     ApproveForm,
@@ -26,14 +28,9 @@ from ...staff_forms import (
 )
 from ._common import _dialogue, _error_summary
 
+State = Registration.State
+
 # --- Applications and the Extended Bureau's decisions ---------------------------------
-
-
-def _decide(registration: Registration, *, decision: str, by: Any, reason: str = "", travel=False):
-    if decision == BulkDecisionForm.APPROVE:
-        services.registration_approve(registration=registration, by=by, travel_support_granted=travel)
-    else:
-        services.registration_decline(registration=registration, by=by, reason=reason)
 
 
 @secretariat_required
@@ -46,24 +43,13 @@ def applications(request, pk: int):
             chosen = list(form.cleaned_data["registrations"])
             decision = form.cleaned_data["decision"]
             try:
-                # All or none: a refusal for one leaves the others, and their e-mails, undone.
-                with transaction.atomic():
-                    for registration in chosen:
-                        registration.dialogue = dialogue
-                        try:
-                            _decide(
-                                registration,
-                                decision=decision,
-                                by=request.user,
-                                reason=form.cleaned_data["reason"],
-                            )
-                        except ValidationError as error:
-                            if hasattr(error, "error_dict") or len(chosen) == 1:
-                                raise
-                            # Among several, say which application was refused.
-                            raise ValidationError(
-                                [f"{registration.organisation.name}: {message}" for message in error.messages]
-                            ) from error
+                # All or none, in the service.
+                services.registrations_decide(
+                    registrations=chosen,
+                    to=State.APPROVED if decision == BulkDecisionForm.APPROVE else State.DECLINED,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -101,17 +87,60 @@ def applications(request, pk: int):
     )
 
 
-def _application_forms(registration: Registration, data=None, only: str = "") -> dict:
-    forms = {
-        "approve": lambda: ApproveForm(data, registration=registration, auto_id="id_approve_%s"),
-        "decline": lambda: DeclineForm(data, auto_id="id_decline_%s"),
+def _approve(registration: Registration, data: dict, by: Any) -> str:
+    services.registration_approve(
+        registration=registration, by=by, travel_support_granted=data.get("travel_support_granted", False)
+    )
+    return _("The application of %(organisation)s is approved; its representatives are e-mailed.") % {
+        "organisation": registration.organisation.name
     }
-    return {name: make() for name, make in forms.items() if not only or name == only}
 
 
-@secretariat_required
-def application(request, pk: int, registration_pk: int):
-    dialogue = _dialogue(request.user, pk)
+def _decline(registration: Registration, data: dict, by: Any) -> str:
+    services.registration_decline(registration=registration, by=by, reason=data["reason"])
+    return _("The application of %(organisation)s is declined; its focal points are e-mailed.") % {
+        "organisation": registration.organisation.name
+    }
+
+
+# The Extended Bureau's decisions on one application; what the page offers follows from
+# REGISTRATION_NEXT_STATES and sessions.permissions.can_approve, which the service asks too.
+LIFECYCLE = Lifecycle(
+    next_states=services.REGISTRATION_NEXT_STATES,
+    actions=[
+        Action(
+            slug="approve",
+            target=State.APPROVED,
+            label=gettext_lazy("Approve the application"),
+            heading=gettext_lazy("Approve"),
+            explanation=gettext_lazy(
+                "Each representative receives the meeting link and the practical details by e-mail."
+            ),
+            form_class=ApproveForm,
+            form_kwargs=lambda registration: {"registration": registration},
+            perform=_approve,
+            allowed=can_approve,
+        ),
+        Action(
+            slug="decline",
+            target=State.DECLINED,
+            label=gettext_lazy("Decline the application"),
+            heading=gettext_lazy("Decline"),
+            form_class=DeclineForm,
+            perform=_decline,
+            confirm=True,
+            consequences=gettext_lazy(
+                "The organisation's focal points are e-mailed the decision and its reason. "
+                "A declined application cannot be reopened."
+            ),
+            style="secondary",
+        ),
+    ],
+)
+
+
+def _registration(user, pk: int, registration_pk: int) -> Registration:
+    dialogue = _dialogue(user, pk)
     registration = get_object_or_404(
         Registration.objects.select_related("organisation").prefetch_related(
             Prefetch("representatives", queryset=Representative.objects.order_by("name", "id"))
@@ -120,39 +149,16 @@ def application(request, pk: int, registration_pk: int):
         pk=registration_pk,
     )
     registration.dialogue = dialogue
-    forms = _application_forms(registration) if registration.state == Registration.State.APPLIED else {}
-    errors = []
-    if request.method == "POST":
-        decision = request.POST.get("decision", "")
-        if decision not in ("approve", "decline"):
-            raise Http404
-        form = _application_forms(registration, request.POST, only=decision)[decision]
-        if form.is_valid():
-            try:
-                _decide(
-                    registration,
-                    decision=decision,
-                    by=request.user,
-                    reason=form.cleaned_data.get("reason", ""),
-                    travel=form.cleaned_data.get("travel_support_granted", False),
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-                registration.refresh_from_db()
-            else:
-                if decision == "approve":
-                    done = _(
-                        "The application of %(organisation)s is approved; its representatives are e-mailed."
-                    )
-                else:
-                    done = _(
-                        "The application of %(organisation)s is declined; its focal points are e-mailed."
-                    )
-                messages.success(request, done % {"organisation": registration.organisation.name})
-                return redirect("staff_application", dialogue.pk, registration.pk)
-        if registration.state == Registration.State.APPLIED:
-            forms[decision] = form
-        errors = _error_summary(form, linked=decision in forms)
+    return registration
+
+
+def _render_application(request, registration: Registration, *, failed=None):
+    dialogue = registration.dialogue
+    offers = LIFECYCLE.offers(
+        registration,
+        url=lambda slug: reverse("staff_application_action", args=[dialogue.pk, registration.pk, slug]),
+        failed=failed,
+    )
     return render(
         request,
         "sessions/staff/application.html",
@@ -160,8 +166,47 @@ def application(request, pk: int, registration_pk: int):
             "dialogue": dialogue,
             "registration": registration,
             "organisation": registration.organisation,
-            "forms": forms,
-            "errors": errors,
+            "offers": offers,
+            "forms": {offer.action.key: offer.form for offer in offers},
+            "errors": page_errors(failed, offers),
             "history": history(registration),
         },
     )
+
+
+@method_decorator(secretariat_required, name="dispatch")
+class ApplicationStateChange(StateChangeView):
+    lifecycle = LIFECYCLE
+
+    def get_object(self, request, pk: int, registration_pk: int):
+        return _registration(request.user, pk, registration_pk)
+
+    def page_url(self, registration):
+        return reverse("staff_application", args=[registration.dialogue_id, registration.pk])
+
+    def render_page(self, request, registration, *, failed):
+        return _render_application(request, registration, failed=failed)
+
+    def refresh(self, registration):
+        dialogue = registration.dialogue
+        registration.refresh_from_db()
+        registration.dialogue = dialogue
+
+    def confirm_context(self, registration):
+        return {
+            "object_name": _("Application of %(name)s") % {"name": registration.organisation.name},
+            "nav_template": "sessions/staff/includes/nav.html",
+        }
+
+
+application_action = ApplicationStateChange.as_view()
+
+
+@secretariat_required
+def application(request, pk: int, registration_pk: int):
+    if request.method == "POST":
+        # The decision posted to the page itself, as its forms once did: the action's URL decides.
+        return application_action(
+            request, pk=pk, registration_pk=registration_pk, action=request.POST.get("decision", "")
+        )
+    return _render_application(request, _registration(request.user, pk, registration_pk))

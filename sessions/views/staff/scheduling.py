@@ -3,35 +3,41 @@
 import calendar as calendar_grid
 import datetime
 from collections import defaultdict
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
+from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dialogue_portal.roles import secretariat_required
+from dialogue_portal.state_change import Action, Lifecycle, StateChangeView, page_errors
 
 from ... import selectors, services
 from ...models import AgendaItem, Dialogue, Registration
-from ...permissions import get_dialogue_for_secretariat
+from ...permissions import (
+    can_mark_held,
+    can_move_agenda,
+    can_open,
+    can_postpone,
+    get_dialogue_for_secretariat,
+)
 from ...staff_forms import (
     POSTPONE_FIELD_FOR,
-    ActionForm,
     AgendaMoveForm,
     CancelForm,
     PostponeForm,
-    add_service_errors,
     month_from_query,
 )
-from ._common import _error_summary
+from ...templatetags.portal import dialogue_title
+from ._common import _dialogue
 
 State = Dialogue.State
 
@@ -97,7 +103,7 @@ def _hold(dialogue: Dialogue, data: dict, by: Any) -> str:
 
 
 def _cancel(dialogue: Dialogue, data: dict, by: Any) -> str:
-    services.dialogue_cancel(dialogue=dialogue, by=by, note=data["note"].strip())
+    services.dialogue_cancel(dialogue=dialogue, by=by, reason=data["reason"])
     return _("The dialogue is cancelled; every applicant is told by e-mail.")
 
 
@@ -117,39 +123,89 @@ def _postpone(dialogue: Dialogue, data: dict, by: Any) -> str:
     }
 
 
-# Each action slug: its form, and what it does (returning the message to show).
-DIALOGUE_ACTIONS: dict[str, tuple[type, Callable[..., str]]] = {
-    "open": (ActionForm, _open),
-    "close": (ActionForm, _close),
-    "hold": (ActionForm, _hold),
-    "cancel": (CancelForm, _cancel),
-    "postpone": (PostponeForm, _postpone),
-}
-# The state each lifecycle action moves the dialogue to.
-ACTION_TARGETS = {"open": State.OPEN, "close": State.CLOSED, "hold": State.HELD, "cancel": State.CANCELLED}
+# The dialogue's moves, in the order of its lifecycle; what the page offers follows from
+# NEXT_STATES and the predicates of sessions.permissions, which the services ask too.
+LIFECYCLE = Lifecycle(
+    next_states=services.NEXT_STATES,
+    actions=[
+        Action(
+            slug="open",
+            target=State.OPEN,
+            heading=gettext_lazy("Open for applications and comments"),
+            label=gettext_lazy("Open the dialogue"),
+            explanation=gettext_lazy(
+                "Admitted organisations may apply, and send written comments, until the deadlines."
+            ),
+            perform=_open,
+            allowed=can_open,
+        ),
+        Action(
+            slug="close",
+            target=State.CLOSED,
+            heading=gettext_lazy("Close for applications and comments"),
+            label=gettext_lazy("Close the dialogue"),
+            explanation=gettext_lazy("No more applications or written comments, even before the deadlines."),
+            perform=_close,
+            confirm=True,
+            consequences=gettext_lazy(
+                "Nobody is e-mailed. A closed dialogue cannot be opened again: organisations that have "
+                "not applied or sent their comments by now cannot do so."
+            ),
+        ),
+        Action(
+            slug="hold",
+            target=State.HELD,
+            heading=gettext_lazy("Mark as held"),
+            label=gettext_lazy("Record that it was held"),
+            explanation=gettext_lazy(
+                "On the day of the dialogue or later. The Chair's summary can then be published."
+            ),
+            perform=_hold,
+            allowed=can_mark_held,
+            confirm=True,
+            consequences=gettext_lazy(
+                "Nobody is e-mailed. A held dialogue can no longer be postponed or cancelled, its agenda "
+                "no longer changes, and no more applications can be approved."
+            ),
+        ),
+        Action(
+            slug="postpone",
+            heading=gettext_lazy("Postpone"),
+            label=gettext_lazy("Postpone the dialogue"),
+            explanation=gettext_lazy(
+                "Every applicant is e-mailed the new date; calendar entries are updated."
+            ),
+            form_class=PostponeForm,
+            form_kwargs=lambda dialogue: {"dialogue": dialogue},
+            perform=_postpone,
+            allowed=can_postpone,
+            field_for=POSTPONE_FIELD_FOR,
+            style="secondary",
+        ),
+        Action(
+            slug="cancel",
+            target=State.CANCELLED,
+            heading=gettext_lazy("Cancel"),
+            label=gettext_lazy("Cancel the dialogue"),
+            explanation=gettext_lazy("Calendar entries show it as cancelled."),
+            form_class=CancelForm,
+            perform=_cancel,
+            confirm=True,
+            consequences=gettext_lazy(
+                "The focal points of every organisation that applied, and every approved representative, "
+                "are e-mailed the cancellation with its reason; the public page shows the reason."
+            ),
+            style="secondary",
+        ),
+    ],
+)
 
 
-def _dialogue_form(action: str, dialogue: Dialogue, data=None):
-    form_class = DIALOGUE_ACTIONS[action][0]
-    kwargs = {"dialogue": dialogue} if form_class is PostponeForm else {}
-    return form_class(data, auto_id=f"id_{action}_%s", **kwargs)
-
-
-def _dialogue_actions_for(dialogue: Dialogue) -> list[str]:
-    """The actions the dialogue's present state allows, in the order of its lifecycle."""
-    allowed = services.NEXT_STATES[dialogue.state]
-    actions = [action for action, target in ACTION_TARGETS.items() if target in allowed]
-    if dialogue.state not in (State.HELD, State.CANCELLED):
-        actions.append("postpone")
-    return actions
-
-
-def _render_dialogue(request, dialogue: Dialogue, *, failed: str = "", failed_form=None):
+def _render_dialogue(request, dialogue: Dialogue, *, failed=None):
     shown = selectors.dialogue_for_page(pk=dialogue.pk).first()
-    forms = {action: _dialogue_form(action, shown) for action in _dialogue_actions_for(shown)}
-    if failed and failed in forms:
-        forms[failed] = failed_form
-    errors = _error_summary(failed_form, linked=failed in forms) if failed_form is not None else []
+    offers = LIFECYCLE.offers(
+        shown, url=lambda slug: reverse("staff_dialogue_action", args=[shown.pk, slug]), failed=failed
+    )
     counts = selectors.registration_counts(dialogue=dialogue)
     return render(
         request,
@@ -157,8 +213,10 @@ def _render_dialogue(request, dialogue: Dialogue, *, failed: str = "", failed_fo
         {
             "dialogue": shown,
             "agenda": list(shown.agenda_items.all()),
-            "forms": forms,
-            "errors": errors,
+            "agenda_moves": can_move_agenda(shown),
+            "offers": offers,
+            "forms": {offer.action.key: offer.form for offer in offers},
+            "errors": page_errors(failed, offers),
             "registration_counts": [
                 (label, counts[state]) for state, label in Registration.State.choices if counts[state]
             ],
@@ -172,24 +230,28 @@ def dialogue(request, pk: int):
     return _render_dialogue(request, get_dialogue_for_secretariat(request.user, pk))
 
 
-@secretariat_required
-@require_POST
-def dialogue_action(request, pk: int, action: str):
-    dialogue = get_dialogue_for_secretariat(request.user, pk)
-    if action not in DIALOGUE_ACTIONS:
-        raise Http404
-    form = _dialogue_form(action, dialogue, request.POST)
-    if form.is_valid():
-        try:
-            done = DIALOGUE_ACTIONS[action][1](dialogue, form.cleaned_data, request.user)
-        except ValidationError as error:
-            add_service_errors(form, error, field_for=POSTPONE_FIELD_FOR)
-            # A refused postponement has already changed the object in memory.
-            dialogue.refresh_from_db()
-        else:
-            messages.success(request, done)
-            return redirect("staff_dialogue", dialogue.pk)
-    return _render_dialogue(request, dialogue, failed=action, failed_form=form)
+@method_decorator(secretariat_required, name="dispatch")
+class DialogueStateChange(StateChangeView):
+    lifecycle = LIFECYCLE
+
+    def get_object(self, request, pk: int):
+        return _dialogue(request.user, pk)
+
+    def page_url(self, dialogue):
+        return reverse("staff_dialogue", args=[dialogue.pk])
+
+    def render_page(self, request, dialogue, *, failed):
+        return _render_dialogue(request, dialogue, failed=failed)
+
+    def confirm_context(self, dialogue):
+        return {
+            "object_name": f"{dialogue_title(dialogue)}, {dialogue.session.working_group}, "
+            f"{date_format(dialogue.date, 'j F Y')}",
+            "nav_template": "sessions/staff/includes/nav.html",
+        }
+
+
+dialogue_action = DialogueStateChange.as_view()
 
 
 @secretariat_required
@@ -202,15 +264,23 @@ def agenda_move(request, pk: int, item_pk: int):
         messages.error(request, _("Choose to move the agenda item up or down."))
     else:
         before = agenda_item.number
-        services.agenda_item_move(
-            agenda_item=agenda_item, by=request.user, up=form.cleaned_data["direction"] == "up"
-        )
-        if agenda_item.number == before:
-            messages.info(request, _("The agenda item is already at that end of the agenda."))
-        else:
-            messages.success(
-                request,
-                _("“%(title)s” is now item %(number)d.")
-                % {"title": agenda_item.title, "number": agenda_item.number},
+        try:
+            services.agenda_item_move(
+                agenda_item=agenda_item, by=request.user, up=form.cleaned_data["direction"] == "up"
             )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            _say_moved(request, agenda_item, before)
     return redirect(f"{reverse('staff_dialogue', args=[dialogue.pk])}#agenda-heading")
+
+
+def _say_moved(request, agenda_item: AgendaItem, before: int) -> None:
+    if agenda_item.number == before:
+        messages.info(request, _("The agenda item is already at that end of the agenda."))
+    else:
+        messages.success(
+            request,
+            _("“%(title)s” is now item %(number)d.")
+            % {"title": agenda_item.title, "number": agenda_item.number},
+        )
