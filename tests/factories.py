@@ -12,6 +12,7 @@ from sessions.models import (
     AgendaItem,
     Dialogue,
     DialogueChair,
+    Intervention,
     Registration,
     WorkingGroup,
     WorkingGroupSession,
@@ -130,7 +131,9 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
 
 class RegistrationFactory(factory.django.DjangoModelFactory):
     """An application by an admitted organisation, in state ``applied`` unless told, naming
-    two of its representatives unless given."""
+    one new representative of its organisation unless ``representatives`` are given
+    (``representatives__count=2`` for two); ``focal_point=True`` gives the organisation a
+    focal point too (who the e-mails about the application go to)."""
 
     class Meta:
         model = Registration
@@ -141,13 +144,38 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     expertise = "Research on firearms trafficking."
 
     @factory.post_generation
-    def representatives(obj, create, extracted, **kwargs):
+    def focal_point(obj, create, extracted, **kwargs):
+        if create and extracted:
+            FocalPointFactory(organisation=obj.organisation)
+
+    @factory.post_generation
+    def representatives(obj, create, extracted, count=1, **kwargs):
         if create:
             obj.representatives.set(
                 extracted
                 if extracted is not None
-                else [RepresentativeFactory(organisation=obj.organisation) for _ in range(2)]
+                else [RepresentativeFactory(organisation=obj.organisation) for _ in range(count)]
             )
+
+
+class ApprovedRegistrationFactory(RegistrationFactory):
+    """An application the Extended Bureau approved, otherwise as RegistrationFactory."""
+
+    state = Registration.State.APPROVED
+
+
+class InterventionFactory(factory.django.DjangoModelFactory):
+    """A request for the floor by the first representative of an approved application,
+    under an agenda item of its dialogue."""
+
+    class Meta:
+        model = Intervention
+
+    registration = factory.SubFactory(ApprovedRegistrationFactory)
+    agenda_item = factory.SubFactory(
+        AgendaItemFactory, dialogue=factory.SelfAttribute("..registration.dialogue")
+    )
+    speaker = factory.LazyAttribute(lambda i: i.registration.representatives.first())
 
 
 # --- Stakeholders -----------------------------------------------------------------------

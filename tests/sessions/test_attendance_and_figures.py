@@ -4,7 +4,6 @@ participation figures counted from it, on small data and on the demo."""
 import datetime
 import zoneinfo
 
-import factory
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -13,6 +12,7 @@ from sessions import selectors, services
 from sessions.models import AgendaItem, Attendance, Dialogue, Registration
 from stakeholders.models import Category, Representative
 from tests.factories import (
+    ApprovedRegistrationFactory,
     DialogueFactory,
     RepresentativeFactory,
     SecretariatFactory,
@@ -31,26 +31,6 @@ LATER = datetime.date(2025, 10, 20)
 # attendance, gender of representatives, gender of speakers, travel support; however many
 # organisations attended.
 FIGURES_QUERIES = 6
-
-
-class RegistrationFactory(factory.django.DjangoModelFactory):
-    """An approved application by an admitted organisation, with one representative unless given."""
-
-    class Meta:
-        model = Registration
-        skip_postgeneration_save = True
-
-    dialogue = factory.SubFactory(DialogueFactory)
-    organisation = factory.LazyFunction(admitted_organisation)
-    expertise = "Research on firearms trafficking."
-    state = Registration.State.APPROVED
-
-    @factory.post_generation
-    def representatives(obj, create, extracted, **kwargs):
-        if create:
-            obj.representatives.set(
-                extracted if extracted is not None else [RepresentativeFactory(organisation=obj.organisation)]
-            )
 
 
 def dialogue_on(day, **fields):
@@ -76,7 +56,7 @@ def dialogue(db):
 @pytest.fixture
 def approved(dialogue):
     """Two approved organisations, one representative each."""
-    return [RegistrationFactory(dialogue=dialogue), RegistrationFactory(dialogue=dialogue)]
+    return [ApprovedRegistrationFactory(dialogue=dialogue), ApprovedRegistrationFactory(dialogue=dialogue)]
 
 
 # --- Attendance -----------------------------------------------------------------------
@@ -132,9 +112,9 @@ def test_attendance_update_representative_not_in_approved_registration_refused(
     dialogue, approved, secretariat, stranger
 ):
     if stranger in ("applied", "declined"):
-        rep = RegistrationFactory(dialogue=dialogue, state=stranger).representatives.get()
+        rep = ApprovedRegistrationFactory(dialogue=dialogue, state=stranger).representatives.get()
     elif stranger == "other_dialogue":
-        rep = RegistrationFactory(dialogue=dialogue_on(EARLIER)).representatives.get()
+        rep = ApprovedRegistrationFactory(dialogue=dialogue_on(EARLIER)).representatives.get()
     elif stranger == "unregistered":
         rep = RepresentativeFactory()
     else:  # of an approved organisation, but not named in its application
@@ -151,7 +131,7 @@ def test_attendance_update_representative_not_in_approved_registration_refused(
 def test_attendance_update_future_dialogue_refused(secretariat):
     tomorrow = timezone.localdate(timezone=VIENNA) + datetime.timedelta(days=1)
     dialogue = dialogue_on(tomorrow, state=Dialogue.State.OPEN)
-    rep = RegistrationFactory(dialogue=dialogue).representatives.get()
+    rep = ApprovedRegistrationFactory(dialogue=dialogue).representatives.get()
 
     with pytest.raises(ValidationError) as excinfo:
         services.attendance_update(dialogue=dialogue, by=secretariat, marked=[rep.pk], unmarked=[])
@@ -163,7 +143,7 @@ def test_attendance_update_future_dialogue_refused(secretariat):
 def test_attendance_update_on_the_day_allowed(secretariat):
     today = timezone.localdate(timezone=VIENNA)
     dialogue = dialogue_on(today, state=Dialogue.State.CLOSED)
-    rep = RegistrationFactory(dialogue=dialogue).representatives.get()
+    rep = ApprovedRegistrationFactory(dialogue=dialogue).representatives.get()
 
     services.attendance_update(dialogue=dialogue, by=secretariat, marked=[rep.pk], unmarked=[])
 
@@ -172,7 +152,7 @@ def test_attendance_update_on_the_day_allowed(secretariat):
 
 def test_attendance_update_cancelled_dialogue_refused(secretariat):
     dialogue = dialogue_on(DAY, state=Dialogue.State.CANCELLED)
-    rep = RegistrationFactory(dialogue=dialogue).representatives.get()
+    rep = ApprovedRegistrationFactory(dialogue=dialogue).representatives.get()
 
     with pytest.raises(ValidationError) as excinfo:
         services.attendance_update(dialogue=dialogue, by=secretariat, marked=[rep.pk], unmarked=[])
@@ -212,10 +192,12 @@ def test_participation_figures_count_attendance_only(dialogue, secretariat):
     earlier = dialogue_on(EARLIER, state=Dialogue.State.HELD)
     attend(
         earlier,
-        RegistrationFactory(dialogue=earlier, organisation=ngo_a, representatives=[a_female]),
+        ApprovedRegistrationFactory(dialogue=earlier, organisation=ngo_a, representatives=[a_female]),
         secretariat,
     )
-    reg_a = RegistrationFactory(dialogue=dialogue, organisation=ngo_a, representatives=[a_female, a_male])
+    reg_a = ApprovedRegistrationFactory(
+        dialogue=dialogue, organisation=ngo_a, representatives=[a_female, a_male]
+    )
     attend(dialogue, reg_a, secretariat)
     take_the_floor(reg_a, item, a_female, secretariat)
     services.intervention_withdraw(
@@ -224,7 +206,7 @@ def test_participation_figures_count_attendance_only(dialogue, secretariat):
     # A first-time NGO with travel support; its speaker never took the floor; it comes again later.
     ngo_b = admitted_organisation(category=Category.NGO)
     b_female = RepresentativeFactory(organisation=ngo_b, gender=Gender.FEMALE)
-    reg_b = RegistrationFactory(
+    reg_b = ApprovedRegistrationFactory(
         dialogue=dialogue,
         organisation=ngo_b,
         representatives=[b_female],
@@ -236,21 +218,21 @@ def test_participation_figures_count_attendance_only(dialogue, secretariat):
     later = dialogue_on(LATER, state=Dialogue.State.HELD)
     attend(
         later,
-        RegistrationFactory(dialogue=later, organisation=ngo_b, representatives=[b_female]),
+        ApprovedRegistrationFactory(dialogue=later, organisation=ngo_b, representatives=[b_female]),
         secretariat,
     )
     # A university, first time, gender not declared; one of its two named people stayed away.
     academia = admitted_organisation(category=Category.ACADEMIA)
     c_undeclared = RepresentativeFactory(organisation=academia, gender="")
     c_absent = RepresentativeFactory(organisation=academia, gender=Gender.MALE)
-    reg_c = RegistrationFactory(
+    reg_c = ApprovedRegistrationFactory(
         dialogue=dialogue, organisation=academia, representatives=[c_undeclared, c_absent]
     )
     attend(dialogue, reg_c, secretariat, c_undeclared)
     take_the_floor(reg_c, item, c_undeclared, secretariat)
     # Approved, granted travel support, did not come: counted nowhere.
     company = admitted_organisation(category=Category.PRIVATE_SECTOR)
-    RegistrationFactory(
+    ApprovedRegistrationFactory(
         dialogue=dialogue,
         organisation=company,
         representatives=[RepresentativeFactory(organisation=company, gender=Gender.OTHER)],
@@ -258,7 +240,7 @@ def test_participation_figures_count_attendance_only(dialogue, secretariat):
         travel_support_granted=True,
     )
     # Applied only.
-    RegistrationFactory(dialogue=dialogue, state=Registration.State.APPLIED)
+    ApprovedRegistrationFactory(dialogue=dialogue, state=Registration.State.APPLIED)
 
     figures = selectors.participation_figures(dialogue)
 
@@ -276,7 +258,7 @@ def test_participation_figures_speaker_taking_floor_twice_counted_once(dialogue,
     second = AgendaItem.objects.create(dialogue=dialogue, number=2, title="Inputs")
     organisation = admitted_organisation()
     speaker = RepresentativeFactory(organisation=organisation, gender=Gender.FEMALE)
-    registration = RegistrationFactory(
+    registration = ApprovedRegistrationFactory(
         dialogue=dialogue, organisation=organisation, representatives=[speaker]
     )
     attend(dialogue, registration, secretariat)
@@ -295,13 +277,13 @@ def test_participation_figures_earlier_cancelled_dialogue_not_counted(dialogue, 
     earlier = dialogue_on(EARLIER)
     attend(
         earlier,
-        RegistrationFactory(dialogue=earlier, organisation=organisation, representatives=[rep]),
+        ApprovedRegistrationFactory(dialogue=earlier, organisation=organisation, representatives=[rep]),
         secretariat,
     )
     services.dialogue_cancel(dialogue=earlier, by=secretariat, reason="The room is not available.")
     attend(
         dialogue,
-        RegistrationFactory(dialogue=dialogue, organisation=organisation, representatives=[rep]),
+        ApprovedRegistrationFactory(dialogue=dialogue, organisation=organisation, representatives=[rep]),
         secretariat,
     )
 
@@ -320,12 +302,12 @@ def test_participation_figures_same_day_earlier_dialogue_counted(dialogue, secre
     )
     attend(
         morning,
-        RegistrationFactory(dialogue=morning, organisation=organisation, representatives=[rep]),
+        ApprovedRegistrationFactory(dialogue=morning, organisation=organisation, representatives=[rep]),
         secretariat,
     )
     attend(
         dialogue,
-        RegistrationFactory(dialogue=dialogue, organisation=organisation, representatives=[rep]),
+        ApprovedRegistrationFactory(dialogue=dialogue, organisation=organisation, representatives=[rep]),
         secretariat,
     )
 
@@ -367,7 +349,7 @@ def test_participation_figures_queries_constant(dialogue, secretariat, django_as
                 RepresentativeFactory(organisation=organisation, gender=Gender.FEMALE),
                 RepresentativeFactory(organisation=organisation, gender=Gender.MALE),
             ]
-            registration = RegistrationFactory(
+            registration = ApprovedRegistrationFactory(
                 dialogue=dialogue,
                 organisation=organisation,
                 representatives=reps,
@@ -379,7 +361,9 @@ def test_participation_figures_queries_constant(dialogue, secretariat, django_as
             if n % 2:
                 attend(
                     earlier,
-                    RegistrationFactory(dialogue=earlier, organisation=organisation, representatives=reps),
+                    ApprovedRegistrationFactory(
+                        dialogue=earlier, organisation=organisation, representatives=reps
+                    ),
                     secretariat,
                 )
 
@@ -402,13 +386,15 @@ def test_participation_figures_queries_constant(dialogue, secretariat, django_as
 
 def test_public_participants_only_attending_and_consenting_once_held(secretariat):
     dialogue = dialogue_on(DAY, state=Dialogue.State.HELD)
-    named = RegistrationFactory(dialogue=dialogue, organisation=admitted_organisation(name="Beta Network"))
-    also_named = RegistrationFactory(
+    named = ApprovedRegistrationFactory(
+        dialogue=dialogue, organisation=admitted_organisation(name="Beta Network")
+    )
+    also_named = ApprovedRegistrationFactory(
         dialogue=dialogue, organisation=admitted_organisation(name="Alpha Forum")
     )
     also_named.representatives.add(RepresentativeFactory(organisation=also_named.organisation))
-    unnamed = RegistrationFactory(dialogue=dialogue, may_be_named=False)
-    RegistrationFactory(dialogue=dialogue)  # approved, stayed away
+    unnamed = ApprovedRegistrationFactory(dialogue=dialogue, may_be_named=False)
+    ApprovedRegistrationFactory(dialogue=dialogue)  # approved, stayed away
     for registration in (named, also_named, unnamed):
         attend(dialogue, registration, secretariat)
 

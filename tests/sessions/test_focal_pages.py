@@ -5,7 +5,6 @@ page and in the outbox."""
 import datetime
 import re
 
-import factory
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -19,6 +18,7 @@ from tests.factories import (
     DialogueFactory,
     FocalPointFactory,
     OrganisationFactory,
+    RegistrationFactory,
     RepresentativeFactory,
     WorkingGroupSessionFactory,
     admitted_organisation,
@@ -27,21 +27,6 @@ from tests.factories import (
 
 MEETING_LINK = "https://meet.example.org/j/secret-room-4711"
 APPLY = reverse("apply")
-
-
-class RegistrationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Registration
-        skip_postgeneration_save = True
-
-    dialogue = factory.SubFactory(DialogueFactory)
-    organisation = factory.SubFactory(OrganisationFactory)
-    expertise = "Twenty years of field research on firearms trafficking."
-
-    @factory.post_generation
-    def representatives(obj, create, extracted, **kwargs):
-        if create and extracted:
-            obj.representatives.set(extracted)
 
 
 def _open_dialogue(days: int = 40, **fields) -> Dialogue:

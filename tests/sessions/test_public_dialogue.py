@@ -4,7 +4,6 @@ dialogues; and the meeting link, which none of them ever shows."""
 
 import datetime
 
-import factory
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +15,7 @@ from tests.factories import (
     AgendaItemFactory,
     DialogueFactory,
     OrganisationFactory,
+    RegistrationFactory,
     RepresentativeFactory,
     WorkingGroupSessionFactory,
     admitted_organisation,
@@ -24,21 +24,6 @@ from tests.factories import (
 
 MEETING_LINK = "https://meet.example.org/j/secret-room-4711"
 UPCOMING = reverse("upcoming_ics")
-
-
-class RegistrationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Registration
-        skip_postgeneration_save = True
-
-    dialogue = factory.SubFactory(DialogueFactory)
-    organisation = factory.SubFactory(OrganisationFactory)
-    expertise = "Field research on the smuggling of migrants."
-
-    @factory.post_generation
-    def representatives(obj, create, extracted, **kwargs):
-        if create and extracted:
-            obj.representatives.set(extracted)
 
 
 def _page(response) -> str:

@@ -4,7 +4,6 @@ machine, every refusal, and who is told what by e-mail (the meeting link above a
 import datetime
 import itertools
 
-import factory
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -17,6 +16,7 @@ from tests.factories import (
     DialogueFactory,
     FocalPointFactory,
     OrganisationFactory,
+    RegistrationFactory,
     RepresentativeFactory,
     WorkingGroupFactory,
     WorkingGroupSessionFactory,
@@ -30,26 +30,6 @@ LAST_DAY = datetime.date(2030, 3, 6)
 MEETING_LINK = "https://meet.example.org/wg6-dialogue-secret"
 EXPERTISE = "Ten years of field research on the diversion of firearms in the Sahel."
 PREFIX = "6 March 2030, Working Group on Firearms: "
-
-
-class RegistrationFactory(factory.django.DjangoModelFactory):
-    """An application in any state, made directly (the flow itself goes through the services)."""
-
-    class Meta:
-        model = Registration
-        skip_postgeneration_save = True
-
-    dialogue = factory.SubFactory(DialogueFactory)
-    organisation = factory.LazyFunction(admitted_organisation)
-    expertise = EXPERTISE
-    state = State.APPLIED
-
-    @factory.post_generation
-    def representatives(obj, create, extracted, **kwargs):
-        if create:
-            obj.representatives.set(
-                extracted if extracted is not None else [RepresentativeFactory(organisation=obj.organisation)]
-            )
 
 
 @pytest.fixture

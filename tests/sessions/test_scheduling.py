@@ -4,7 +4,6 @@ e-mails of cancellation and postponement, and the order of the agenda."""
 import datetime
 import threading
 
-import factory
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,12 +16,11 @@ from sessions.models import AgendaItem, Dialogue, Registration
 from tests.factories import (
     AgendaItemFactory,
     DialogueFactory,
-    FocalPointFactory,
+    RegistrationFactory,
     RepresentativeFactory,
     SecretariatFactory,
     WorkingGroupFactory,
     WorkingGroupSessionFactory,
-    admitted_organisation,
     vienna,
 )
 
@@ -36,32 +34,6 @@ on_postgresql = pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
     reason="two connections booking at once need PostgreSQL's row locks",
 )
-
-
-class RegistrationFactory(factory.django.DjangoModelFactory):
-    """An application in any state, by an admitted organisation with one focal point and
-    one representative (unless ``representatives`` are given)."""
-
-    class Meta:
-        model = Registration
-        skip_postgeneration_save = True
-
-    dialogue = factory.SubFactory(DialogueFactory)
-    organisation = factory.LazyFunction(admitted_organisation)
-    expertise = "Field research on the diversion of firearms."
-    state = Registration.State.APPLIED
-
-    @factory.post_generation
-    def focal_point(obj, create, extracted, **kwargs):
-        if create:
-            FocalPointFactory(organisation=obj.organisation)
-
-    @factory.post_generation
-    def representatives(obj, create, extracted, **kwargs):
-        if create:
-            obj.representatives.set(
-                extracted if extracted is not None else [RepresentativeFactory(organisation=obj.organisation)]
-            )
 
 
 @pytest.fixture
@@ -334,14 +306,16 @@ def applicants(session, secretariat):
     and who must not."""
     dialogue = schedule(session, secretariat)
     services.dialogue_open(dialogue=dialogue, by=secretariat)
-    applied = RegistrationFactory(dialogue=dialogue, state=Registration.State.APPLIED)
-    approved = RegistrationFactory(dialogue=dialogue, state=Registration.State.APPROVED)
+    applied = RegistrationFactory(focal_point=True, dialogue=dialogue, state=Registration.State.APPLIED)
+    approved = RegistrationFactory(focal_point=True, dialogue=dialogue, state=Registration.State.APPROVED)
     second_rep = RepresentativeFactory(organisation=approved.organisation)
     approved.representatives.add(second_rep)
-    declined = RegistrationFactory(dialogue=dialogue, state=Registration.State.DECLINED)
-    withdrawn = RegistrationFactory(dialogue=dialogue, state=Registration.State.WITHDRAWN)
+    declined = RegistrationFactory(focal_point=True, dialogue=dialogue, state=Registration.State.DECLINED)
+    withdrawn = RegistrationFactory(focal_point=True, dialogue=dialogue, state=Registration.State.WITHDRAWN)
     other_dialogue = RegistrationFactory(
-        dialogue=DialogueFactory(room="Conference Room M3"), state=Registration.State.APPROVED
+        focal_point=True,
+        dialogue=DialogueFactory(room="Conference Room M3"),
+        state=Registration.State.APPROVED,
     )
 
     def focal_points(registration):
@@ -473,7 +447,7 @@ def test_dialogue_postpone_moves_deadlines_when_given(session, secretariat):
 @pytest.mark.parametrize("state", [State.HELD, State.CANCELLED])
 def test_dialogue_postpone_held_or_cancelled_refused(session, secretariat, commit, mailoutbox, state):
     dialogue = DialogueFactory(session=session, state=state)
-    RegistrationFactory(dialogue=dialogue, state=Registration.State.APPROVED)
+    RegistrationFactory(focal_point=True, dialogue=dialogue, state=Registration.State.APPROVED)
 
     with pytest.raises(ValidationError) as excinfo, commit():
         postpone(dialogue, secretariat)

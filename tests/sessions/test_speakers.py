@@ -3,7 +3,6 @@
 import datetime
 import itertools
 
-import factory
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -12,34 +11,12 @@ from sessions import selectors, services
 from sessions.models import AgendaItem, Dialogue, Intervention, Registration
 from tests.factories import (
     AgendaItemFactory,
+    ApprovedRegistrationFactory,
     DialogueFactory,
     RepresentativeFactory,
-    admitted_organisation,
 )
 
 State = Intervention.State
-
-
-class RegistrationFactory(factory.django.DjangoModelFactory):
-    """An approved application by an admitted organisation, with two representatives unless given."""
-
-    class Meta:
-        model = Registration
-        skip_postgeneration_save = True
-
-    dialogue = factory.SubFactory(DialogueFactory)
-    organisation = factory.LazyFunction(admitted_organisation)
-    expertise = "Research on firearms trafficking."
-    state = Registration.State.APPROVED
-
-    @factory.post_generation
-    def representatives(obj, create, extracted, **kwargs):
-        if create:
-            obj.representatives.set(
-                extracted
-                if extracted is not None
-                else [RepresentativeFactory(organisation=obj.organisation) for _ in range(2)]
-            )
 
 
 @pytest.fixture
@@ -60,7 +37,7 @@ def items(dialogue):
 
 @pytest.fixture
 def registration(dialogue):
-    return RegistrationFactory(dialogue=dialogue)
+    return ApprovedRegistrationFactory(representatives__count=2, dialogue=dialogue)
 
 
 def speaker_of(registration, index=0):
@@ -112,7 +89,7 @@ def test_intervention_request_saved_with_one_audit_row(registration, items, user
     "state", [Registration.State.APPLIED, Registration.State.DECLINED, Registration.State.WITHDRAWN]
 )
 def test_intervention_request_not_approved_refused(dialogue, items, user, state):
-    registration = RegistrationFactory(dialogue=dialogue, state=state)
+    registration = ApprovedRegistrationFactory(representatives__count=2, dialogue=dialogue, state=state)
 
     with pytest.raises(ValidationError) as excinfo:
         request(registration, items[0], user)
@@ -136,7 +113,9 @@ def test_intervention_request_speaker_not_among_representatives_refused(registra
     if who == "not_named":
         speaker = RepresentativeFactory(organisation=registration.organisation)
     else:
-        speaker = RegistrationFactory(dialogue=registration.dialogue).representatives.first()
+        speaker = ApprovedRegistrationFactory(
+            representatives__count=2, dialogue=registration.dialogue
+        ).representatives.first()
 
     with pytest.raises(ValidationError) as excinfo:
         services.intervention_request(
@@ -165,7 +144,7 @@ def test_intervention_request_dialogue_over_refused(dialogue, registration, item
 
 
 def test_intervention_schedule_appends_places_in_order(dialogue, registration, items, secretariat):
-    others = RegistrationFactory(dialogue=dialogue)
+    others = ApprovedRegistrationFactory(representatives__count=2, dialogue=dialogue)
     first = request(registration, items[0], secretariat)
     second = request(others, items[0], secretariat)
     third = request(registration, items[0], secretariat, index=1)
@@ -188,7 +167,7 @@ def test_intervention_schedule_appends_places_in_order(dialogue, registration, i
 @pytest.fixture
 def listed(dialogue, registration, items, secretariat):
     """Three speakers on the list of the first agenda item, places 1, 2, 3."""
-    others = RegistrationFactory(dialogue=dialogue)
+    others = ApprovedRegistrationFactory(representatives__count=2, dialogue=dialogue)
     return [
         scheduled(registration, items[0], secretariat),
         scheduled(others, items[0], secretariat),
@@ -320,7 +299,7 @@ def test_intervention_illegal_move_refused_and_writes_nothing(registration, item
 
 
 def test_speakers_list_order_and_totals(dialogue, registration, items, secretariat):
-    others = RegistrationFactory(dialogue=dialogue)
+    others = ApprovedRegistrationFactory(representatives__count=2, dialogue=dialogue)
     waiting = request(others, items[0], secretariat)
     b = scheduled(registration, items[0], secretariat)
     a = scheduled(others, items[0], secretariat, index=1)
@@ -333,7 +312,11 @@ def test_speakers_list_order_and_totals(dialogue, registration, items, secretari
     AgendaItemFactory(dialogue=dialogue, number=3, title="Closing")
     # Another dialogue's speakers stay on its own list.
     elsewhere = AgendaItemFactory(dialogue=DialogueFactory(room="Conference Room M3"), number=1)
-    scheduled(RegistrationFactory(dialogue=elsewhere.dialogue), elsewhere, secretariat)
+    scheduled(
+        ApprovedRegistrationFactory(representatives__count=2, dialogue=elsewhere.dialogue),
+        elsewhere,
+        secretariat,
+    )
 
     result = selectors.speakers_list(dialogue)
 
@@ -352,7 +335,9 @@ def test_speakers_list_order_and_totals(dialogue, registration, items, secretari
 @pytest.mark.parametrize(("speakers", "too_long"), [(12, False), (13, True)])
 def test_speakers_list_too_long_when_over_time(dialogue, items, secretariat, speakers, too_long):
     for n in range(speakers):
-        intervention = scheduled(RegistrationFactory(dialogue=dialogue), items[0], secretariat)
+        intervention = scheduled(
+            ApprovedRegistrationFactory(representatives__count=2, dialogue=dialogue), items[0], secretariat
+        )
         if n % 3 == 0:
             services.intervention_deliver(intervention=intervention, by=secretariat)
 

@@ -7,7 +7,6 @@ import datetime
 import html
 import re
 
-import factory
 import pytest
 from django.core import mail
 from django.test import Client
@@ -22,7 +21,9 @@ from tests.factories import (
     DialogueChairFactory,
     DialogueFactory,
     FocalPointFactory,
+    InterventionFactory,
     OrganisationFactory,
+    RegistrationFactory,
     RepresentativeFactory,
     SecretariatFactory,
     UserFactory,
@@ -32,41 +33,6 @@ from tests.factories import (
 
 State = Dialogue.State
 MEETING_LINK = "https://meet.example.org/dialogue-secret-42"
-
-
-# --- Factories of this issue's models (kept here: tests/factories.py is shared) --------
-
-
-class RegistrationFactory(factory.django.DjangoModelFactory):
-    """An application in any state, with one representative of its organisation unless given."""
-
-    class Meta:
-        model = Registration
-        skip_postgeneration_save = True
-
-    dialogue = factory.SubFactory(DialogueFactory)
-    organisation = factory.SubFactory(OrganisationFactory)
-    expertise = "Research on the illicit manufacturing of and trafficking in firearms."
-    state = Registration.State.APPLIED
-
-    @factory.post_generation
-    def representatives(obj, create, extracted, **kwargs):
-        if not create:
-            return
-        if extracted is None:
-            extracted = [RepresentativeFactory(organisation=obj.organisation)]
-        obj.representatives.set(extracted)
-
-
-class InterventionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Intervention
-
-    registration = factory.SubFactory(RegistrationFactory, state=Registration.State.APPROVED)
-    agenda_item = factory.SubFactory(
-        AgendaItemFactory, dialogue=factory.SelfAttribute("..registration.dialogue")
-    )
-    speaker = factory.LazyAttribute(lambda i: i.registration.representatives.first())
 
 
 # --- Helpers --------------------------------------------------------------------------
