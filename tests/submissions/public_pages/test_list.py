@@ -1,16 +1,7 @@
-"""The public side of written comments: the list, its filters and search, a page per
-comment, the Atom feeds, the CSV export and attachment downloads."""
-
-import csv
-import datetime
-import io
-import xml.etree.ElementTree as ET
+"""The public comments pages: the list, its filters, search and query counts."""
 
 import pytest
-from django.conf import settings as django_settings
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from submissions.models import Attachment, WrittenComment
 from submissions.services import update_search_vector
@@ -24,92 +15,21 @@ from tests.factories import (
     admitted_organisation,
 )
 
-LIST = reverse("submissions:list")
-FEED = reverse("submissions:feed")
-EXPORT = reverse("submissions:export")
-ANONYMOUS = "a non-governmental organization"
-ATOM = "{http://www.w3.org/2005/Atom}"
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-UNPUBLISHED_STATES = ["draft", "submitted", "rejected", "withdrawn", "unpublished"]
+from .support import (
+    FEED,
+    LIST,
+    UNPUBLISHED_STATES,
+    atom_entries,
+    attach,
+    get_page,
+    hours_ago,
+    postgres_only,
+    published,
+    sqlite_only,
+    titles_on,
+)
 
-ON_POSTGRES = "postgresql" in django_settings.DATABASES["default"]["ENGINE"]
-postgres_only = pytest.mark.skipif(not ON_POSTGRES, reason="full-text search runs on PostgreSQL only")
-sqlite_only = pytest.mark.skipif(ON_POSTGRES, reason="the plain match is the SQLite search")
-
-
-def published(**fields) -> WrittenComment:
-    """A published comment with its search vector filled, as comment_publish leaves it."""
-    comment = WrittenCommentFactory(state="published", **fields)
-    update_search_vector(comment)
-    return comment
-
-
-def hours_ago(hours: int) -> datetime.datetime:
-    return timezone.now() - datetime.timedelta(hours=hours)
-
-
-def attach(comment: WrittenComment, name: str = "Report.pdf") -> Attachment:
-    return Attachment.objects.create(
-        comment=comment,
-        file=SimpleUploadedFile("x.pdf", PDF),
-        original_name=name,
-        kind="pdf",
-        size=len(PDF),
-    )
-
-
-def get_page(client, url: str = LIST, data=None) -> str:
-    response = client.get(url, data or {})
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def titles_on(page: str, comments) -> set[str]:
-    return {comment.title for comment in comments if comment.title in page}
-
-
-def csv_rows(response) -> list[list[str]]:
-    text = response.content.decode("utf-8")
-    assert text.startswith("\ufeff")
-    return list(csv.reader(io.StringIO(text[1:])))
-
-
-def atom_entries(response) -> list[ET.Element]:
-    assert response["Content-Type"].startswith("application/atom+xml")
-    root = ET.fromstring(response.content)
-    assert root.tag == f"{ATOM}feed"
-    return root.findall(f"{ATOM}entry")
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def hidden(db):
-    """A comment published without the organisation's name, which must never show."""
-    organisation = admitted_organisation(
-        name="Clandestine Shield Collective",
-        acronym="CSCQ",
-        country="BY",
-        website="https://www.clandestine-shield.example/",
-    )
-    return published(
-        organisation=organisation,
-        title="Reprisals against witnesses",
-        anonymity_requested=True,
-        published_anonymously=True,
-    )
-
-
-def assert_hidden(text: str) -> None:
-    for secret in ("Clandestine Shield", "CSCQ", "Belarus", "clandestine-shield"):
-        assert secret not in text
-
-
-# --- The list -------------------------------------------------------------------------------
+# --- The list ------------------------------------------------------------------------------
 
 
 def test_list_shows_only_published_comments(client, db):
@@ -206,7 +126,7 @@ def test_list_search_box_is_a_labelled_search_form(client, db):
         assert f'<select name="{name}"' in page
 
 
-# --- Filters --------------------------------------------------------------------------------
+# --- Filters -------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -300,236 +220,7 @@ def test_organisation_filter_never_shows_comment_published_without_the_name(clie
     assert "Unsigned comment" not in page
 
 
-# --- Publication without the organisation's name -------------------------------------------
-
-
-def test_anonymous_publication_hides_organisation_on_list_and_detail(client, hidden):
-    for page in (get_page(client), get_page(client, reverse("submissions:detail", args=[hidden.pk]))):
-        assert hidden.title in page
-        assert ANONYMOUS in page
-        assert_hidden(page)
-
-
-def test_anonymous_publication_hides_organisation_in_csv_and_feeds(client, hidden):
-    response = client.get(EXPORT)
-    assert_hidden(response.content.decode("utf-8"))
-    rows = csv_rows(response)
-    assert rows[1][4] == ANONYMOUS
-    assert rows[1][6] == ""  # the country
-    dialogue_feed = reverse("submissions:dialogue_feed", args=[hidden.dialogue_id])
-    for url in (FEED, dialogue_feed):
-        response = client.get(url)
-        assert_hidden(response.content.decode())
-        (entry,) = atom_entries(response)
-        assert entry.find(f"{ATOM}author/{ATOM}name").text == ANONYMOUS
-
-
-# --- A page per comment -------------------------------------------------------------------
-
-
-def test_detail_shows_whole_text_escaped_with_paragraphs_and_nofollow_links(client, db):
-    words = " ".join(f"word{n}" for n in range(200))
-    body = (
-        "First paragraph <script>alert(1)</script> and <b>bold</b>.\n\n"
-        "Read https://example.org/report?a=1&b=2 (the annex) or javascript:alert(2).\n"
-        f"A second line.\n\n{words}"
-    )
-    comment = published(body=body)
-    page = get_page(client, reverse("submissions:detail", args=[comment.pk]))
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "<script>alert(1)" not in page
-    assert "&lt;b&gt;bold&lt;/b&gt;" in page
-    assert (
-        '<a href="https://example.org/report?a=1&amp;b=2" rel="nofollow noopener">'
-        "https://example.org/report?a=1&amp;b=2</a>"
-    ) in page
-    assert 'href="javascript:' not in page
-    assert "<p>First paragraph" in page
-    assert "(the annex) or javascript:alert(2).<br>A second line.</p>" in page
-    assert "word199</p>" in page  # the whole text, not an excerpt
-
-
-def test_detail_shows_attachments_and_links_the_dialogue(client, db, media):
-    comment = published()
-    attachment = attach(comment)
-    page = get_page(client, reverse("submissions:detail", args=[comment.pk]))
-    assert f'href="{reverse("submissions:attachment", args=[attachment.pk])}"' in page
-    assert "Report.pdf" in page
-    assert f'href="{reverse("dialogue_detail", args=[comment.dialogue_id])}"' in page
-    assert comment.organisation.name in page
-
-
-@pytest.mark.parametrize("state", UNPUBLISHED_STATES)
-def test_detail_not_published_is_404(client, db, state):
-    comment = WrittenCommentFactory(state=state)
-    assert client.get(reverse("submissions:detail", args=[comment.pk])).status_code == 404
-
-
-def test_detail_of_unpublished_comment_is_404_even_for_its_focal_point(client, db):
-    comment = WrittenCommentFactory(state="submitted")
-    client.force_login(comment.author)
-    assert client.get(reverse("submissions:detail", args=[comment.pk])).status_code == 404
-
-
-def test_dialogue_page_links_to_its_comments_and_their_feed(client, db):
-    dialogue = DialogueFactory()
-    page = get_page(client, reverse("dialogue_detail", args=[dialogue.pk]))
-    assert f'href="{LIST}?dialogue={dialogue.pk}"' in page
-    assert f'href="{reverse("submissions:dialogue_feed", args=[dialogue.pk])}"' in page
-
-
-# --- Feeds ----------------------------------------------------------------------------------
-
-
-def test_feed_parses_as_atom_with_published_comments_newest_first(client, db):
-    older = published(title="Older comment", published_at=hours_ago(5), body="<b>Bold</b> claim " * 50)
-    newer = published(title="Newer comment", published_at=hours_ago(1))
-    WrittenCommentFactory(state="submitted", title="Submitted comment")
-    entries = atom_entries(client.get(FEED))
-    assert [entry.find(f"{ATOM}title").text for entry in entries] == ["Newer comment", "Older comment"]
-    entry = entries[1]
-    assert entry.find(f"{ATOM}link").get("href") == django_settings.SITE_URL + reverse(
-        "submissions:detail", args=[older.pk]
-    )
-    published_at = datetime.datetime.fromisoformat(entry.find(f"{ATOM}published").text)
-    assert abs(published_at - older.published_at) < datetime.timedelta(seconds=1)
-    assert entry.find(f"{ATOM}updated").text
-    assert (
-        entry.find(f"{ATOM}author/{ATOM}name").text
-        == f"{older.organisation.name} ({older.organisation.acronym})"
-    )
-    summary = entry.find(f"{ATOM}summary")
-    assert summary.get("type") == "html"
-    # Escaped once more for an HTML summary: readers show the tags as text.
-    assert summary.text.startswith("&lt;b&gt;Bold&lt;/b&gt; claim")
-    assert summary.text.endswith("…")
-    assert newer.title in client.get(FEED).content.decode()
-
-
-def test_dialogue_feed_lists_only_that_dialogues_comments(client, db):
-    mine = published(title="On this dialogue")
-    published(title="On another dialogue")
-    response = client.get(reverse("submissions:dialogue_feed", args=[mine.dialogue_id]))
-    entries = atom_entries(response)
-    assert [entry.find(f"{ATOM}title").text for entry in entries] == ["On this dialogue"]
-
-
-def test_dialogue_feed_unknown_dialogue_is_404(client, db):
-    assert client.get(reverse("submissions:dialogue_feed", args=[987654])).status_code == 404
-
-
-# --- CSV export -----------------------------------------------------------------------------
-
-
-def test_csv_has_every_filtered_row_and_neutralised_formulas(client, db):
-    dialogue = DialogueFactory()
-    organisation = admitted_organisation(name="Formula Watch")
-    titles = [
-        '=HYPERLINK("http://evil.example","click")',
-        "+1 for marking",
-        "-2 points",
-        "@SUM(A1:A9)",
-        "\tTabbed title",
-        "\rReturned title",
-    ]
-    for n, title in enumerate(titles):
-        published(
-            dialogue=dialogue,
-            organisation=organisation,
-            language="fr",
-            title=title,
-            published_at=hours_ago(n),
-        )
-    for n in range(24):
-        published(dialogue=dialogue, organisation=organisation, language="fr", published_at=hours_ago(10 + n))
-    published(dialogue=dialogue, organisation=organisation, language="en", title="English, filtered out")
-    response = client.get(EXPORT, {"language": "fr"})
-    assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"].startswith("attachment;")
-    rows = csv_rows(response)
-    assert rows[0] == [
-        "Tracking number",
-        "Published (UTC)",
-        "Dialogue",
-        "Working group",
-        "Organisation",
-        "Category",
-        "Country",
-        "Language",
-        "Title",
-        "Comment page",
-    ]
-    assert len(rows) == 1 + 30  # every matching row, not one page of 25
-    assert [row[8] for row in rows[1:7]] == [
-        '\'=HYPERLINK("http://evil.example","click")',
-        "'+1 for marking",
-        "'-2 points",
-        "'@SUM(A1:A9)",
-        # A cell is one line of text: the tab and the return are not written at all.
-        "Tabbed title",
-        "Returned title",
-    ]
-    assert all(row[7] == "French" for row in rows[1:])
-    assert "English, filtered out" not in response.content.decode("utf-8")
-    first = WrittenComment.objects.get(title=titles[0])
-    assert rows[1][0] == first.tracking_number
-    assert rows[1][4] == f"Formula Watch ({organisation.acronym})"
-    assert rows[1][9] == django_settings.SITE_URL + reverse("submissions:detail", args=[first.pk])
-
-
-def test_csv_neutralises_an_organisation_name_that_looks_like_a_formula(client, db):
-    published(organisation=admitted_organisation(name="-Minus Society", acronym=""))
-    rows = csv_rows(client.get(EXPORT))
-    assert rows[1][4] == "'-Minus Society"
-
-
-# --- Attachment downloads -------------------------------------------------------------------
-
-
-def test_attachment_download_of_published_comment_is_an_attachment_with_nosniff(client, db, media):
-    attachment = attach(published(), name="Annual report 2022.pdf")
-    response = client.get(reverse("submissions:attachment", args=[attachment.pk]))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="Annual report 2022.pdf"'
-    assert response["X-Content-Type-Options"] == "nosniff"
-    assert b"".join(response.streaming_content) == PDF
-
-
-@pytest.mark.parametrize("state", UNPUBLISHED_STATES)
-def test_attachment_of_unpublished_comment_is_404_for_anonymous_and_other_focal_point(
-    client, db, media, state
-):
-    attachment = attach(WrittenCommentFactory(state=state))
-    url = reverse("submissions:attachment", args=[attachment.pk])
-    assert client.get(url).status_code == 404
-    client.force_login(FocalPointFactory(organisation=admitted_organisation()).user)
-    assert client.get(url).status_code == 404
-
-
-@pytest.mark.parametrize("state", UNPUBLISHED_STATES)
-def test_attachment_of_unpublished_comment_downloads_for_its_focal_point_and_secretariat(
-    client, db, media, settings, secretariat, state
-):
-    settings.REQUIRE_MFA = False
-    comment = WrittenCommentFactory(state=state)
-    attachment = attach(comment)
-    url = reverse("submissions:attachment", args=[attachment.pk])
-    for user in (FocalPointFactory(organisation=comment.organisation).user, secretariat):
-        client.force_login(user)
-        response = client.get(url)
-        assert response.status_code == 200
-        assert response["Content-Disposition"] == 'attachment; filename="Report.pdf"'
-        assert response["X-Content-Type-Options"] == "nosniff"
-        assert "private" in response["Cache-Control"]
-
-
-def test_attachment_unknown_is_404(client, db):
-    assert client.get(reverse("submissions:attachment", args=[987654])).status_code == 404
-
-
-# --- Search ---------------------------------------------------------------------------------
+# --- Search --------------------------------------------------------------------------------
 
 
 def test_search_finds_a_word_of_the_body(client, db):
@@ -609,7 +300,7 @@ def test_search_on_sqlite_is_a_plain_case_insensitive_match(client, db):
     assert comment.title not in get_page(client, data={"q": "traffick oceans"})
 
 
-# --- Query counts ---------------------------------------------------------------------------
+# --- Query counts --------------------------------------------------------------------------
 
 
 def _many_published(count: int) -> None:
