@@ -296,3 +296,17 @@ def test_header_links_to_account_settings(client, user):
 def test_header_links_secretariat_to_dashboard(secretariat_client):
     page = secretariat_client.get(reverse("home")).content.decode()
     assert f'href="{reverse("staff_dashboard")}"' in page
+
+
+def test_dashboard_links_to_what_the_secretariat_records_on_behalf(secretariat_client):
+    page = secretariat_client.get(reverse("staff_dashboard")).content.decode()
+    for name in (
+        "stakeholders:staff_organisation_register",
+        "stakeholders:staff_organisations",
+        "submissions:staff_record",
+        "staff_session_new",
+        "staff_dialogue_record",
+    ):
+        url = reverse(name)
+        assert f'href="{url}"' in page
+        assert secretariat_client.get(url).status_code == 200
