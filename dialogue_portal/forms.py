@@ -105,6 +105,15 @@ class RequiredMarkMixin:
     # marks with "*", explained once above the form (includes/required_note.html).
     required_css_class = "required"
 
+    def __getitem__(self, name):
+        # A group of check boxes of which one at least must be ticked cannot carry
+        # ``required`` (the browser would ask for every box) nor put aria-required on its
+        # fieldset (ARIA allows it on no group but a radio group): each box says it.
+        bound = super().__getitem__(name)
+        if bound.field.required and isinstance(bound.field.widget, forms.CheckboxSelectMultiple):
+            bound.field.widget.attrs.setdefault("aria-required", "true")
+        return bound
+
 
 class PortalForm(TextCheckMixin, RequiredMarkMixin, forms.Form):
     """The base of every plain form of the project."""

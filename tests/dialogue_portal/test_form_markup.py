@@ -106,7 +106,9 @@ def test_required_fields_are_marked_and_the_mark_explained_once(client, focal, u
     url = url or reverse(url_name, args=[focal.pk] if url_name != "stakeholders:register" else [])
     html = client.get(url).content.decode()
     assert html.count('class="required-note"') == 1
-    required_inputs = re.findall(r'<(?:input|textarea|select)[^>]*\brequired\b[^>]*id="(id_\w+)"', html)
+    required_inputs = re.findall(
+        r'<(?:input|textarea|select)[^>]*\srequired(?=[\s>/])[^>]*id="(id_\w+)"', html
+    )
     assert required_inputs
     for field_id in required_inputs:
         assert re.search(rf'<label for="{field_id}" class="required">', html), field_id
@@ -128,6 +130,10 @@ def test_apply_checkbox_groups_say_they_are_required(client, focal):
         '<legend class="required">Representatives<span class="visually-hidden"> (required)</span></legend>'
         in html
     )
+    boxes = re.findall(r'<input type="checkbox" name="(?:dialogues|representatives)"[^>]*>', html)
+    assert len(boxes) >= 2
+    for box in boxes:
+        assert 'aria-required="true"' in box
 
 
 def test_every_check_box_is_followed_by_its_own_label(client, focal):
