@@ -24,6 +24,7 @@ from .models import (
     validate_time_zone,
 )
 from .selectors import with_ordinals
+from .views.staff.scheduling import LIFECYCLE as DIALOGUE_LIFECYCLE
 
 
 @admin.register(WorkingGroup)
@@ -137,12 +138,15 @@ class DialogueAdmin(PortalModelAdmin):
             argument="dialogue",
             description=_("Close for applications and comments"),
             done=lambda n: ngettext("%d dialogue closed.", "%d dialogues closed.", n) % n,
+            # What cannot be undone asks first, here as on the dialogue's staff page.
+            consequences=DIALOGUE_LIFECYCLE.action("close").consequences,
         ),
         transition_action(
             services.dialogue_mark_held,
             argument="dialogue",
             description=_("Mark as held"),
             done=lambda n: ngettext("%d dialogue marked as held.", "%d dialogues marked as held.", n) % n,
+            consequences=DIALOGUE_LIFECYCLE.action("hold").consequences,
         ),
     ]
 
