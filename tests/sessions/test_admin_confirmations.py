@@ -1,7 +1,10 @@
 """The dialogue admin's moves that cannot be undone ask first, as the staff page does."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from sessions.models import Dialogue
 from tests.factories import DialogueFactory
@@ -17,7 +20,9 @@ CHANGELIST = reverse("admin:dialogue_sessions_dialogue_changelist")
     ],
 )
 def test_admin_irreversible_action_asks_first_then_acts(secretariat_client, action, state, consequence):
-    dialogue = DialogueFactory(state=state)
+    # Yesterday's: a dialogue is marked held on its day or later.
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    dialogue = DialogueFactory(state=state, session__first_day=yesterday, session__last_day=yesterday)
     asked = secretariat_client.post(CHANGELIST, {"action": action, "_selected_action": [dialogue.pk]})
     page = asked.content.decode()
     assert asked.status_code == 200
