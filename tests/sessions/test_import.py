@@ -378,3 +378,33 @@ def test_every_unknown_representative_added_at_once(secretariat_client, world):
     )
     assert [match.status for match in response.context["matches"]] == [imports.MATCHED, imports.MATCHED]
     assert not Representative.objects.filter(organisation=world["beta"]).exists()
+
+
+def test_confirming_the_same_import_again_doubles_nothing(secretariat_client, world):
+    dialogue = world["dialogue"]
+    preview = _upload(secretariat_client, dialogue, "sign-in.xlsx", xlsx(SHEET))
+    data = {
+        "rows": preview.context["form"].initial["rows"],
+        "received_on": "2023-04-20",
+        "decided_on": "2023-04-24",
+        "create_5": "on",
+        "choice_8": str(world["first"].pk),
+        "import": "1",
+    }
+    url = reverse("staff_import_confirm", args=[dialogue.pk])
+    secretariat_client.post(url, data, follow=True)
+    stored = (
+        Registration.objects.filter(dialogue=dialogue).count(),
+        Attendance.objects.filter(dialogue=dialogue).count(),
+        Representative.objects.count(),
+    )
+
+    again = secretariat_client.post(url, data, follow=True)
+
+    # What the first stored is matched again: the same figures, nothing doubled.
+    assert "3 organisations take part; 3 people marked present" in _text(again)
+    assert (
+        Registration.objects.filter(dialogue=dialogue).count(),
+        Attendance.objects.filter(dialogue=dialogue).count(),
+        Representative.objects.count(),
+    ) == stored
