@@ -37,9 +37,11 @@ ACCOUNTS = [
     ("secretariat", 1, "secretariat@example.org", "Sam", "Secretariat", True),
     ("chair", 2, "chair@example.org", "Carmen", "Chair", False),
     ("focal point", 3, "focal.point@example.org", "Farid", "Focal", False),
+    ("chair 2022", 4, "chair.2022@example.org", "Alejandro", "Celorio Alcántara", False),
 ]
 
-SECRETARIAT_ID, CHAIR_ID, FOCAL_POINT_ID = 1, 2, 3
+# CHAIR_ID chairs the upcoming dialogue; FIRST_CHAIR_ID chaired the 2022 one and wrote its summary.
+SECRETARIAT_ID, CHAIR_ID, FOCAL_POINT_ID, FIRST_CHAIR_ID = 1, 2, 3, 4
 
 
 def upsert(model: type[models.Model], pk: int, **fields: Any) -> models.Model:

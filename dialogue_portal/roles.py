@@ -45,6 +45,17 @@ def is_secretariat(user: AbstractBaseUser | AnonymousUser) -> bool:
     return user._is_secretariat
 
 
+def secretariat_emails() -> list[str]:
+    """The addresses the portal writes to when the secretariat acts next."""
+    from django.contrib.auth import get_user_model
+
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True, groups__name=SECRETARIAT_GROUP)
+        .values_list("email", flat=True)
+    )
+
+
 def can_reach_admin(user: AbstractBaseUser | AnonymousUser) -> bool:
     """Whether the Django admin lets the user in (active staff), or the user is a superuser.
 

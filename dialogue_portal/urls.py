@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("stakeholders.urls")),
     path("", include("submissions.urls")),
     path("", include("sessions.urls")),
+    path("", include("reports.urls")),
 ]

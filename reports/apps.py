@@ -1,8 +1,17 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
     name = "reports"
+    verbose_name = _("Chair's summaries")
 
-    # With the Chair's summaries (the next issue), ready() registers the dashboard's count of
-    # summaries in review: dialogue_portal.dashboard.register_waiting(reports.dashboard.waiting, order=40).
+    def ready(self) -> None:
+        from dialogue_portal import dashboard, demo
+
+        from . import dashboard as reports_dashboard
+        from . import demo as reports_demo
+
+        dashboard.register_waiting(reports_dashboard.waiting, order=40)
+        # After the comments (40): the summary's sources are in place when it loads.
+        demo.register(reports_demo.load, order=50)

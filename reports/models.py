@@ -90,10 +90,13 @@ class SummaryRevision(models.Model):
     )
     number = models.PositiveIntegerField(_("number"))
     text = models.TextField(_("text"), blank=True)
+    # The revision outlives its author's account (and the demo's, loaded without accounts).
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("author"),
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="summary_revisions",
     )
     created_at = models.DateTimeField(_("saved"), auto_now_add=True)
@@ -147,3 +150,9 @@ class SummaryRevision(models.Model):
 
     def __str__(self) -> str:
         return str(_("Revision %(number)s") % {"number": self.number})
+
+    @property
+    def author_name(self) -> str:
+        if self.author is None:
+            return "—"
+        return self.author.get_full_name() or self.author.email

@@ -10,7 +10,7 @@ import zoneinfo
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from dialogue_portal.demo import CHAIR_ID, upsert
+from dialogue_portal.demo import CHAIR_ID, FIRST_CHAIR_ID, upsert
 
 from .models import (
     AgendaItem,
@@ -117,7 +117,7 @@ def load(today: datetime.date | None = None) -> None:
         title="Legal Advisor to the Ministry of Foreign Affairs",
         country="MX",
         role="the Chair of the Working Group",
-        user=None,
+        user=get_user_model().objects.filter(pk=FIRST_CHAIR_ID).first(),
     )
 
     # A coming session of the Working Group on the Smuggling of Migrants, and its dialogue.

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from dialogue_portal.roles import SECRETARIAT_GROUP
+from reports.models import ChairSummary, SummaryRevision
 from sessions.models import (
     AgendaItem,
     Dialogue,
@@ -294,3 +295,32 @@ class WrittenCommentFactory(factory.django.DjangoModelFactory):
     )
     received_at = factory.LazyAttribute(lambda c: timezone.now() if c.sequence else None)
     published_at = factory.LazyAttribute(lambda c: timezone.now() if c.state == "published" else None)
+
+
+class ChairSummaryFactory(factory.django.DjangoModelFactory):
+    """A draft summary with no text yet, for a dialogue held on 6 May 2023."""
+
+    class Meta:
+        model = ChairSummary
+
+    dialogue = factory.SubFactory(HeldDialogueFactory)
+    symbol = factory.Sequence(lambda n: f"CTOC/COP/WG.99/2023/CRP.{n + 1}")
+
+
+class SummaryRevisionFactory(factory.django.DjangoModelFactory):
+    """A revision made current on its summary, as a save makes it."""
+
+    class Meta:
+        model = SummaryRevision
+        skip_postgeneration_save = True
+
+    summary = factory.SubFactory(ChairSummaryFactory)
+    number = factory.LazyAttribute(lambda r: r.summary.revision_count + 1)
+    text = "# Introduction\n\nThe first paragraph."
+    author = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def make_current(obj, create, extracted, **kwargs):
+        if create:
+            ChairSummary.objects.filter(pk=obj.summary_id).update(current_revision=obj, revision_count=obj.number)
+            obj.summary.refresh_from_db()

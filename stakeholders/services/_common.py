@@ -4,23 +4,17 @@ recorded after the fact happened."""
 import datetime
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dialogue_portal.links import absolute_reverse
-from dialogue_portal.roles import SECRETARIAT_GROUP
+from dialogue_portal.roles import secretariat_emails
 
 # --- Recipients -----------------------------------------------------------------------
 
 
-def _secretariat_emails() -> list[str]:
-    return list(
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True, groups__name=SECRETARIAT_GROUP)
-        .values_list("email", flat=True)
-    )
+_secretariat_emails = secretariat_emails
 
 
 def _url(name: str, *args: Any) -> str:

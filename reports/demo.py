@@ -1,0 +1,42 @@
+"""The demo's summaries: the 2022 dialogue's, approved, with the reference's text; and an
+empty one for the upcoming dialogue.
+
+Written once: a summary the demo made and someone then edited is left as it is, so that
+loading again never takes a revision back.
+"""
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+
+from dialogue_portal.demo import FIRST_CHAIR_ID
+from sessions.demo import FIRST_DIALOGUE_ID, UPCOMING_DIALOGUE_ID
+from sessions.models import Dialogue
+
+from .models import ChairSummary, SummaryRevision
+from .services import symbol_propose
+
+FIRST_SYMBOL = "CTOC/COP/WG.6/2022/CRP.2"
+FIRST_TEXT = Path(__file__).with_name("demo") / "firearms-2022.md"
+
+
+def load() -> None:
+    if not ChairSummary.objects.filter(pk=1).exists():
+        summary = ChairSummary.objects.create(
+            pk=1,
+            dialogue_id=FIRST_DIALOGUE_ID,
+            symbol=FIRST_SYMBOL,
+            state=ChairSummary.State.APPROVED,
+            revision_count=1,
+        )
+        revision = SummaryRevision.objects.create(
+            pk=1,
+            summary=summary,
+            number=1,
+            text=FIRST_TEXT.read_text(encoding="utf-8").strip(),
+            author=get_user_model().objects.filter(pk=FIRST_CHAIR_ID).first(),
+        )
+        ChairSummary.objects.filter(pk=1).update(current_revision=revision)
+    if not ChairSummary.objects.filter(pk=2).exists():
+        upcoming = Dialogue.objects.select_related("session__working_group").get(pk=UPCOMING_DIALOGUE_ID)
+        ChairSummary.objects.create(pk=2, dialogue=upcoming, symbol=symbol_propose(upcoming))

@@ -1,0 +1,382 @@
+"""Every change to a Chair's summary: starting it, saving its text, review and approval.
+
+A save never overwrites what someone else saved unseen. Each save names the revision its
+editor started from; the summary's current revision moves with a compare-and-set on
+that base. When another save came in between, the two are merged paragraph by paragraph
+(``reports.merging``) if they changed different paragraphs, and refused with both texts
+kept if they changed the same one.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dialogue_portal import locks
+from dialogue_portal.links import absolute_reverse
+from dialogue_portal.mail import send_templated
+from dialogue_portal.roles import secretariat_emails
+from dialogue_portal.transitions import TransitionNotAllowed, record, save_in_state, transition
+from sessions.models import Dialogue
+
+from . import permissions
+from .markup import join_paragraphs, split_paragraphs
+from .merging import Conflict, merge
+from .models import ChairSummary, SummaryRevision
+from .permissions import Drafter
+
+State = ChairSummary.State
+Kind = SummaryRevision.Kind
+
+NEXT_STATES = {
+    State.DRAFT: frozenset({State.IN_REVIEW}),
+    State.IN_REVIEW: frozenset({State.DRAFT, State.APPROVED}),
+    State.APPROVED: frozenset({State.DRAFT, State.PUBLISHED}),
+    State.PUBLISHED: frozenset(),
+}
+
+# A save that loses the compare-and-set merges and tries again; after this many losses in
+# a row (a crowd saving at once), it is refused rather than kept waiting.
+MERGE_ATTEMPTS = 5
+
+
+def _refuse(reason: str | None, code: str = "not_allowed") -> None:
+    if reason:
+        raise ValidationError(reason, code=code)
+
+
+# --- The symbol -------------------------------------------------------------------------
+
+
+def _symbol_stem(dialogue: Dialogue) -> str:
+    return f"{dialogue.session.working_group.symbol_prefix}/{dialogue.date.year}/CRP."
+
+
+def symbol_propose(dialogue: Dialogue) -> str:
+    """The next ``<prefix>/<year>/CRP.<n>`` no summary of the portal uses.
+
+    Must run under the stem's named lock (``summary_start`` holds it), so that two
+    summaries started at once are not proposed the same number.
+    """
+    stem = _symbol_stem(dialogue)
+    pattern = re.compile(rf"^{re.escape(stem)}(\d+)(?:/|$)")
+    used = [
+        int(match.group(1))
+        for symbol in ChairSummary.objects.filter(symbol__startswith=stem).values_list("symbol", flat=True)
+        if (match := pattern.match(symbol))
+    ]
+    return f"{stem}{max(used, default=0) + 1}"
+
+
+@transaction.atomic
+def summary_start(*, dialogue: Dialogue, by) -> ChairSummary:
+    """The dialogue's summary, started (a draft, with a proposed symbol) if it was not yet.
+
+    Side effects: at most one ``ChairSummary`` row and one audit row. Two starts at once
+    make one summary: the second finds the first's.
+    """
+    existing = ChairSummary.objects.filter(dialogue=dialogue).first()
+    if existing is not None:
+        return existing
+    locks.hold(f"summary-symbol:{_symbol_stem(dialogue)}")
+    try:
+        with transaction.atomic():
+            summary = ChairSummary.objects.create(dialogue=dialogue, symbol=symbol_propose(dialogue))
+    except IntegrityError:
+        return ChairSummary.objects.get(dialogue=dialogue)
+    record(summary, by=by, from_state="", to_state=summary.state, note=_("Summary started."))
+    return summary
+
+
+@transaction.atomic
+def summary_symbol_set(*, summary: ChairSummary, symbol: str, by, role: Drafter) -> ChairSummary:
+    """Change the document symbol (the secretariat, until publication).
+
+    Side effects: one UPDATE of the symbol, one audit row. Refused next to the field when
+    another summary has it.
+    """
+    _refuse(permissions.symbol_refusal(summary, role))
+    symbol = symbol.strip()
+    if ChairSummary.objects.filter(symbol=symbol).exclude(pk=summary.pk).exists():
+        raise ValidationError(
+            {"symbol": _("Another summary has the symbol %(symbol)s.") % {"symbol": symbol}}
+        )
+    before = summary.symbol
+    summary.symbol = symbol
+    try:
+        with transaction.atomic():
+            save_in_state(
+                summary, fields=["symbol"], states=[s for s in State.values if s != State.PUBLISHED]
+            )
+    except IntegrityError:  # taken by a summary saved meanwhile
+        summary.symbol = before
+        raise ValidationError(
+            {"symbol": _("Another summary has the symbol %(symbol)s.") % {"symbol": symbol}}
+        ) from None
+    record(
+        summary,
+        by=by,
+        from_state=summary.state,
+        to_state=summary.state,
+        note=_("Symbol changed from %(before)s to %(after)s.") % {"before": before or "—", "after": symbol},
+    )
+    return summary
+
+
+# --- Saving the text --------------------------------------------------------------------
+
+
+class SummaryConflict(ValidationError):
+    """Someone saved changes to the same paragraphs meanwhile: nothing was saved."""
+
+    def __init__(self, *, current: SummaryRevision, conflicts: tuple[Conflict, ...]):
+        super().__init__(
+            _(
+                "%(author)s saved changes to the same paragraphs meanwhile (revision %(number)s). "
+                "Nothing was saved: compare their version with yours below, edit your text, and save "
+                "again."
+            )
+            % {"author": author_name(current.author), "number": current.number},
+            code="conflict",
+        )
+        self.current = current
+        self.conflicts = conflicts
+
+
+@dataclass(frozen=True)
+class Saved:
+    revision: SummaryRevision
+    # The revision saved meanwhile whose changes were merged in, and its paragraphs kept.
+    merged_with: SummaryRevision | None = None
+    merged: tuple[str, ...] = ()
+    unchanged: bool = False
+
+
+def author_name(user) -> str:
+    if user is None:
+        return _("Someone whose account is gone")
+    return user.get_full_name() or user.email
+
+
+def normalise(text: str) -> str:
+    """The text as stored: line ends made one, blank lines between paragraphs made one."""
+    return join_paragraphs(split_paragraphs(text))
+
+
+@transaction.atomic
+def summary_save(
+    *,
+    summary: ChairSummary,
+    text: str,
+    base: SummaryRevision | None,
+    by,
+    role: Drafter,
+    kind: str = Kind.SAVED,
+    restored_from: SummaryRevision | None = None,
+    merge_allowed: bool = True,
+) -> Saved:
+    """Save ``text`` as the summary's next revision, written from the revision ``base``.
+
+    Side effects: one ``SummaryRevision`` row and one UPDATE of the summary (its current
+    revision and revision count), both only if the move of the current revision from
+    ``base`` succeeds (a compare-and-set). If another save came first: merged with it
+    (the revision says so), or ``SummaryConflict`` with nothing written when both changed
+    the same paragraph. Refused when the summary's state does not let this user edit.
+    """
+    _refuse(permissions.edit_refusal(summary, role), code="read_only")
+    text = normalise(text)
+    states = permissions.editable_states(role)
+    start = base
+    merged_with: SummaryRevision | None = None
+    merged: tuple[str, ...] = ()
+    for _attempt in range(MERGE_ATTEMPTS):
+        if start is not None and start.text == text and merged_with is None and kind == Kind.SAVED:
+            current = (
+                ChairSummary.objects.filter(pk=summary.pk).values_list("current_revision", flat=True).get()
+            )
+            if current == start.pk:
+                return Saved(revision=start, unchanged=True)
+        claimed = ChairSummary.objects.filter(
+            pk=summary.pk,
+            state__in=states,
+            **({"current_revision": start} if start else {"current_revision__isnull": True}),
+        ).update(revision_count=F("revision_count") + 1, updated_at=timezone.now())
+        if claimed:
+            break
+        fresh = ChairSummary.objects.select_related("current_revision__author").get(pk=summary.pk)
+        if fresh.state not in states:
+            summary.state = fresh.state
+            _refuse(permissions.edit_refusal(fresh, role), code="read_only")
+            raise TransitionNotAllowed(
+                _("The summary changed meanwhile; reload the page."), code="stale_state"
+            )
+        theirs = fresh.current_revision
+        if not merge_allowed:
+            raise TransitionNotAllowed(
+                _(
+                    "%(author)s saved the summary meanwhile (revision %(number)s): "
+                    "look at it before restoring."
+                )
+                % {"author": author_name(theirs.author), "number": theirs.number},
+                code="stale_state",
+            )
+        result = merge(base=base.text if base else "", theirs=theirs.text, mine=text)
+        if not result.is_clean:
+            raise SummaryConflict(current=theirs, conflicts=result.conflicts)
+        if result.text == theirs.text:
+            # Everything this save brings was saved meanwhile already.
+            return Saved(revision=theirs, merged_with=theirs, unchanged=True)
+        text, start, merged_with, merged = result.text, theirs, theirs, merged + result.from_theirs
+    else:
+        raise TransitionNotAllowed(
+            _("Many saves arrived at once; your text is kept below: save it again."), code="stale_state"
+        )
+    # The compare-and-set holds the summary's row until commit: the number and the move
+    # of the current revision below are this save's alone.
+    number = ChairSummary.objects.values_list("revision_count", flat=True).get(pk=summary.pk)
+    revision = SummaryRevision.objects.create(
+        summary=summary,
+        number=number,
+        text=text,
+        author=by,
+        base=base,
+        merged_with=merged_with,
+        restored_from=restored_from,
+        kind=Kind.MERGED if merged_with is not None and kind == Kind.SAVED else kind,
+    )
+    ChairSummary.objects.filter(pk=summary.pk).update(current_revision=revision)
+    summary.current_revision = revision
+    summary.revision_count = number
+    return Saved(revision=revision, merged_with=merged_with, merged=merged)
+
+
+@transaction.atomic
+def summary_write_from_data(*, dialogue: Dialogue, summary: ChairSummary | None, by, role: Drafter) -> Saved:
+    """Write the opening from the portal's data into an empty summary (starting it if need be).
+
+    Side effects: the summary started if it was not; one revision of kind "from data".
+    Refused when the summary has text already: the opening would overwrite the Chair's.
+    """
+    from .opening import opening_text
+
+    if summary is not None and summary.current_revision is not None and summary.current_revision.text.strip():
+        raise ValidationError(
+            _("The summary has text already: the opening is written only into an empty one.")
+        )
+    summary = summary or summary_start(dialogue=dialogue, by=by)
+    return summary_save(
+        summary=summary,
+        text=opening_text(dialogue),
+        base=summary.current_revision,
+        by=by,
+        role=role,
+        kind=Kind.FROM_DATA,
+        merge_allowed=False,
+    )
+
+
+@transaction.atomic
+def summary_restore(
+    *, summary: ChairSummary, revision: SummaryRevision, base: SummaryRevision | None, by, role: Drafter
+) -> Saved:
+    """Bring back an earlier revision's text, as a new revision.
+
+    Side effects: one revision of kind "restored" (only if nobody saved since ``base``,
+    the revision the user was looking at), one audit row.
+    """
+    _refuse(permissions.restore_refusal(summary, role), code="read_only")
+    saved = summary_save(
+        summary=summary,
+        text=revision.text,
+        base=base,
+        by=by,
+        role=role,
+        kind=Kind.RESTORED,
+        restored_from=revision,
+        merge_allowed=False,
+    )
+    record(
+        summary,
+        by=by,
+        from_state=summary.state,
+        to_state=summary.state,
+        note=_("Revision %(new)s restores the text of revision %(old)s.")
+        % {"new": saved.revision.number, "old": revision.number},
+    )
+    return saved
+
+
+# --- Review and approval ----------------------------------------------------------------
+
+
+def _summary_url(summary: ChairSummary) -> str:
+    return absolute_reverse("reports:summary", args=[summary.dialogue_id])
+
+
+def _chair_emails(summary: ChairSummary, *, besides=None) -> list[str]:
+    users = summary.dialogue.chairs.filter(user__isnull=False, user__is_active=True)
+    if besides is not None:
+        users = users.exclude(user=besides)
+    return list(users.values_list("user__email", flat=True))
+
+
+def _notify(summary: ChairSummary, template: str, recipients: list[str], by, note: str = "") -> None:
+    send_templated(
+        f"reports/email/{template}",
+        recipients,
+        {
+            "dialogue": str(summary.dialogue),
+            "symbol": summary.symbol or "",
+            "by": author_name(by),
+            "note": note,
+            "url": _summary_url(summary),
+        },
+    )
+
+
+def _move(summary: ChairSummary, *, to: str, by, note: str = "", changes: dict | None = None) -> None:
+    transition(summary, to=to, by=by, next_states=NEXT_STATES, note=note, changes=changes)
+
+
+@transaction.atomic
+def summary_send_for_review(*, summary: ChairSummary, by, role: Drafter) -> ChairSummary:
+    """Draft → in review. Side effects: the state, the review note cleared, an audit row, an
+    e-mail to the secretariat."""
+    _refuse(permissions.send_for_review_refusal(summary, role))
+    _move(summary, to=State.IN_REVIEW, by=by, changes={"review_note": ""})
+    _notify(summary, "review_requested", secretariat_emails(), by)
+    return summary
+
+
+@transaction.atomic
+def summary_send_back(*, summary: ChairSummary, by, role: Drafter, note: str) -> ChairSummary:
+    """In review → draft, with the secretariat's note. Side effects: the state and the note,
+    an audit row, an e-mail to the Chairs."""
+    _refuse(permissions.send_back_refusal(summary, role))
+    _move(summary, to=State.DRAFT, by=by, note=note, changes={"review_note": note})
+    _notify(summary, "sent_back", _chair_emails(summary), by, note)
+    return summary
+
+
+@transaction.atomic
+def summary_approve(*, summary: ChairSummary, by, role: Drafter) -> ChairSummary:
+    """In review → approved, by a Chair: the text is read-only from now on. Side effects: the
+    state, an audit row, an e-mail to the secretariat (who publishes it)."""
+    _refuse(permissions.approve_refusal(summary, role))
+    _move(summary, to=State.APPROVED, by=by)
+    _notify(summary, "approved", secretariat_emails(), by)
+    return summary
+
+
+@transaction.atomic
+def summary_reopen(*, summary: ChairSummary, by, role: Drafter, reason: str) -> ChairSummary:
+    """Approved → draft, so that the text can change again. Side effects: the state, an audit
+    row with the reason, an e-mail to the Chairs and the secretariat."""
+    _refuse(permissions.reopen_refusal(summary, role))
+    _move(summary, to=State.DRAFT, by=by, note=reason)
+    _notify(summary, "reopened", [*_chair_emails(summary, besides=by), *secretariat_emails()], by, reason)
+    return summary

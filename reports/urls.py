@@ -1,0 +1,26 @@
+from django.urls import path
+
+from .views import editor, revisions, staff
+
+app_name = "reports"
+
+urlpatterns = [
+    path("dialogues/<int:pk>/summary/", editor.summary, name="summary"),
+    path("dialogues/<int:pk>/summary/preview/", editor.preview, name="summary_preview"),
+    path("dialogues/<int:pk>/summary/from-data/", editor.from_data, name="summary_from_data"),
+    path("dialogues/<int:pk>/summary/symbol/", editor.symbol, name="summary_symbol"),
+    path("dialogues/<int:pk>/summary/revisions/", revisions.revision_list, name="summary_revisions"),
+    path("dialogues/<int:pk>/summary/revisions/compare/", revisions.compare, name="summary_compare"),
+    path(
+        "dialogues/<int:pk>/summary/revisions/<int:number>/",
+        revisions.revision_detail,
+        name="summary_revision",
+    ),
+    path(
+        "dialogues/<int:pk>/summary/revisions/<int:number>/restore/",
+        revisions.restore,
+        name="summary_restore",
+    ),
+    path("dialogues/<int:pk>/summary/<slug:action>/", editor.summary_action, name="summary_action"),
+    path("staff/summaries/", staff.summaries, name="staff_summaries"),
+]
