@@ -322,5 +322,7 @@ class SummaryRevisionFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def make_current(obj, create, extracted, **kwargs):
         if create:
-            ChairSummary.objects.filter(pk=obj.summary_id).update(current_revision=obj, revision_count=obj.number)
+            ChairSummary.objects.filter(pk=obj.summary_id).update(
+                current_revision=obj, revision_count=obj.number
+            )
             obj.summary.refresh_from_db()

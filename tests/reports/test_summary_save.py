@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from dialogue_portal.models import AuditEvent
 from reports import services
 from reports.models import ChairSummary, SummaryRevision
 from tests.factories import SummaryRevisionFactory, UserFactory
@@ -38,7 +39,8 @@ def test_summary_save_of_the_same_text_adds_no_revision(summary, chair_user, as_
 
     again = _save(summary, BASE + "\n\n\n", first, chair_user, as_chair)
 
-    assert again.unchanged and again.revision == first
+    assert again.unchanged
+    assert again.revision == first
     assert SummaryRevision.objects.filter(summary=summary).count() == 1
 
 
@@ -50,12 +52,22 @@ def test_summary_save_keeps_the_text_as_written_with_blank_lines_made_one(summar
     assert revision.text == "# Introduction\n\nA “quoted” paragraph – Ünïcödé, مرحبا, 你好.\n\nNext."
 
 
-def test_summary_save_different_paragraphs_meanwhile_are_merged(summary, chair_user, as_chair, secretariat, as_secretariat):
+def test_summary_save_different_paragraphs_meanwhile_are_merged(
+    summary, chair_user, as_chair, secretariat, as_secretariat
+):
     base = _save(summary, BASE, None, chair_user, as_chair).revision
-    theirs = _save(summary, BASE.replace("Second paragraph.", "Second, as the secretariat put it."), base, secretariat, as_secretariat).revision
+    theirs = _save(
+        summary,
+        BASE.replace("Second paragraph.", "Second, as the secretariat put it."),
+        base,
+        secretariat,
+        as_secretariat,
+    ).revision
 
     # The Chair's editor still shows revision 1: they changed another paragraph.
-    saved = _save(summary, BASE.replace("Third paragraph.", "Third, as the Chair put it."), base, chair_user, as_chair)
+    saved = _save(
+        summary, BASE.replace("Third paragraph.", "Third, as the Chair put it."), base, chair_user, as_chair
+    )
 
     summary.refresh_from_db()
     assert saved.merged_with == theirs
@@ -63,11 +75,14 @@ def test_summary_save_different_paragraphs_meanwhile_are_merged(summary, chair_u
     assert summary.current_revision == saved.revision
     assert saved.revision.kind == SummaryRevision.Kind.MERGED
     assert saved.revision.text == (
-        "# Introduction\n\nFirst paragraph.\n\nSecond, as the secretariat put it.\n\n# Opening\n\nThird, as the Chair put it."
+        "# Introduction\n\nFirst paragraph.\n\nSecond, as the secretariat put it.\n\n"
+        "# Opening\n\nThird, as the Chair put it."
     )
 
 
-def test_summary_save_neighbouring_paragraphs_meanwhile_are_merged(summary, chair_user, as_chair, secretariat, as_secretariat):
+def test_summary_save_neighbouring_paragraphs_meanwhile_are_merged(
+    summary, chair_user, as_chair, secretariat, as_secretariat
+):
     base = _save(summary, BASE, None, chair_user, as_chair).revision
     _save(summary, BASE.replace("First paragraph.", "First, theirs."), base, secretariat, as_secretariat)
 
@@ -76,7 +91,9 @@ def test_summary_save_neighbouring_paragraphs_meanwhile_are_merged(summary, chai
     assert "First, theirs.\n\nSecond, mine." in saved.revision.text
 
 
-def test_summary_save_paragraphs_added_at_one_place_meanwhile_keep_both(summary, chair_user, as_chair, secretariat, as_secretariat):
+def test_summary_save_paragraphs_added_at_one_place_meanwhile_keep_both(
+    summary, chair_user, as_chair, secretariat, as_secretariat
+):
     base = _save(summary, BASE, None, chair_user, as_chair).revision
     _save(summary, BASE + "\n\nTheirs at the end.", base, secretariat, as_secretariat)
 
@@ -85,9 +102,13 @@ def test_summary_save_paragraphs_added_at_one_place_meanwhile_keep_both(summary,
     assert saved.revision.text.endswith("Third paragraph.\n\nTheirs at the end.\n\nMine at the end.")
 
 
-def test_summary_save_same_paragraph_meanwhile_is_refused_with_both_versions(summary, chair_user, as_chair, secretariat, as_secretariat):
+def test_summary_save_same_paragraph_meanwhile_is_refused_with_both_versions(
+    summary, chair_user, as_chair, secretariat, as_secretariat
+):
     base = _save(summary, BASE, None, chair_user, as_chair).revision
-    theirs = _save(summary, BASE.replace("Second paragraph.", "Second, theirs."), base, secretariat, as_secretariat).revision
+    theirs = _save(
+        summary, BASE.replace("Second paragraph.", "Second, theirs."), base, secretariat, as_secretariat
+    ).revision
 
     with pytest.raises(services.SummaryConflict) as refused:
         _save(summary, BASE.replace("Second paragraph.", "Second, mine."), base, chair_user, as_chair)
@@ -98,12 +119,19 @@ def test_summary_save_same_paragraph_meanwhile_is_refused_with_both_versions(sum
     assert refused.value.current == theirs
     [conflict] = refused.value.conflicts
     assert (conflict.theirs, conflict.mine) == (("Second, theirs.",), ("Second, mine.",))
-    assert "Sam Secretariat saved changes to the same paragraphs meanwhile (revision 2)" in refused.value.messages[0]
+    assert (
+        "Sam Secretariat saved changes to the same paragraphs meanwhile (revision 2)"
+        in refused.value.messages[0]
+    )
 
 
-def test_summary_save_after_a_conflict_from_the_new_base_lands(summary, chair_user, as_chair, secretariat, as_secretariat):
+def test_summary_save_after_a_conflict_from_the_new_base_lands(
+    summary, chair_user, as_chair, secretariat, as_secretariat
+):
     base = _save(summary, BASE, None, chair_user, as_chair).revision
-    theirs = _save(summary, BASE.replace("Second paragraph.", "Second, theirs."), base, secretariat, as_secretariat).revision
+    theirs = _save(
+        summary, BASE.replace("Second paragraph.", "Second, theirs."), base, secretariat, as_secretariat
+    ).revision
     mine = BASE.replace("Second paragraph.", "Second, mine.")
     with pytest.raises(services.SummaryConflict):
         _save(summary, mine, base, chair_user, as_chair)
@@ -113,7 +141,9 @@ def test_summary_save_after_a_conflict_from_the_new_base_lands(summary, chair_us
     assert (saved.revision.number, saved.revision.text, saved.merged_with) == (3, mine, None)
 
 
-def test_summary_save_first_saves_of_two_at_once_merge(summary, chair_user, as_chair, secretariat, as_secretariat):
+def test_summary_save_first_saves_of_two_at_once_merge(
+    summary, chair_user, as_chair, secretariat, as_secretariat
+):
     _save(summary, "# Introduction\n\nTheirs.", None, secretariat, as_secretariat)
 
     saved = _save(summary, "Mine.", None, chair_user, as_chair)
@@ -171,15 +201,20 @@ def test_summary_restore_makes_a_new_revision_and_logs_it(summary, chair_user, a
     first = _save(summary, BASE, None, chair_user, as_chair).revision
     second = _save(summary, "# Introduction\n\nAll new.", first, chair_user, as_chair).revision
 
-    saved = services.summary_restore(summary=summary, revision=first, base=second, by=chair_user, role=as_chair)
+    saved = services.summary_restore(
+        summary=summary, revision=first, base=second, by=chair_user, role=as_chair
+    )
 
     summary.refresh_from_db()
     assert summary.current_revision == saved.revision
     assert (saved.revision.number, saved.revision.text, saved.revision.restored_from) == (3, BASE, first)
     assert saved.revision.kind == SummaryRevision.Kind.RESTORED
-    from dialogue_portal.models import AuditEvent
 
-    assert AuditEvent.objects.for_object(summary).filter(note="Revision 3 restores the text of revision 1.").exists()
+    assert (
+        AuditEvent.objects.for_object(summary)
+        .filter(note="Revision 3 restores the text of revision 1.")
+        .exists()
+    )
 
 
 def test_summary_restore_over_a_save_made_meanwhile_is_refused(summary, chair_user, as_chair):
