@@ -27,8 +27,9 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # Session, user, groups; the three counts of accreditation and comments; the applications
-# per dialogue; the next dialogues; the audit rows: a fixed number whatever waits.
-DASHBOARD_QUERIES = 9
+# per dialogue; the summaries in review; the next dialogues; the audit rows: a fixed
+# number whatever waits.
+DASHBOARD_QUERIES = 10
 # Session, user; organisations, accreditations, applications, their dialogues, comments, join requests.
 ORGANISATIONS_QUERIES = 8
 # Session, user, the dialogues, their chairs.
