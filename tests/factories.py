@@ -10,6 +10,7 @@ from django.utils import timezone
 from dialogue_portal.roles import SECRETARIAT_GROUP
 from sessions.models import (
     AgendaItem,
+    ChairInvitation,
     Dialogue,
     DialogueChair,
     Intervention,
@@ -118,6 +119,16 @@ class DialogueChairFactory(factory.django.DjangoModelFactory):
     title = "Ambassador"
     country = "AT"
     role = "the Chair of the Working Group"
+
+
+class ChairInvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChairInvitation
+
+    chair = factory.SubFactory(DialogueChairFactory)
+    email = factory.Sequence(lambda n: f"chair{n}@mfa.example.org")
+    invited_by = factory.SubFactory(SecretariatFactory)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))
 
 
 class AgendaItemFactory(factory.django.DjangoModelFactory):
