@@ -192,6 +192,10 @@ LOGIN_REDIRECT_URL = "landing"  # by role: dialogue_portal.views.landing
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Confirming the address in the browser that signed up signs the account in and goes on
+# to the page the sign-up was for (an invitation's link): allauth does it only for the
+# session that signed up, never for a confirmation link opened elsewhere.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Dialogue Portal] "

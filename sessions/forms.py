@@ -105,3 +105,7 @@ class FloorRequestForm(PortalForm):
             dialogue=registration.dialogue_id
         ).order_by("number")
         self.fields["speaker"].queryset = registration.representatives.order_by("name", "pk")
+
+
+class ChairInvitationAcceptForm(PortalForm):
+    """No fields: the button that accepts, and a place for the service's refusal."""

@@ -1,4 +1,5 @@
 import datetime
+import secrets
 import zoneinfo
 
 from django.conf import settings
@@ -273,6 +274,54 @@ class DialogueChair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.honorific} {self.name}"
+
+
+def _invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class ChairInvitation(models.Model):
+    """The secretariat's invitation, by e-mail, to link a Chair to the account that drafts.
+
+    The link works once, until ``expires_at``, for an account holding the invited address;
+    several invitations of one Chair stand side by side, and the first accepted links it.
+    """
+
+    chair = models.ForeignKey(
+        DialogueChair, verbose_name=_("Chair"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail"))
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
+    created_at = models.DateTimeField(_("invited"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("Chair's invitation")
+        verbose_name_plural = _("Chairs' invitations")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accepted_by__isnull=True) | Q(accepted_at__isnull=False),
+                name="chair_invitation_accepted_by_only_when_accepted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.chair}"
+
+    @property
+    def is_used(self) -> bool:
+        return self.accepted_at is not None
+
+    def has_expired(self, now: datetime.datetime) -> bool:
+        return self.expires_at <= now
 
 
 class AgendaItem(models.Model):

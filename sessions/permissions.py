@@ -1,15 +1,17 @@
 """Who may see and do what in the dialogue calendar: decided here, nowhere else."""
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from dialogue_portal.roles import is_secretariat
 from stakeholders.permissions import get_organisation_for_focal_point
 
-from .models import Dialogue, DialogueChair, Intervention, Registration
+from .models import ChairInvitation, Dialogue, DialogueChair, Intervention, Registration
 from .selectors import dialogue_for_page, ordinal_of_dialogue, with_ordinals
 
 
@@ -41,6 +43,64 @@ def get_dialogue_for_speakers_list(user, pk: int) -> Dialogue:
     if is_secretariat(user) or (user.is_authenticated and dialogue.chairs.filter(user=user).exists()):
         return dialogue
     raise Http404
+
+
+def get_chair_for_secretariat(user, dialogue: Dialogue, pk: int) -> DialogueChair:
+    """One Chair of ``dialogue`` (fetched for the secretariat), with its account, else 404."""
+    if not is_secretariat(user):
+        raise Http404
+    chair = get_object_or_404(DialogueChair.objects.select_related("user"), dialogue=dialogue, pk=pk)
+    chair.dialogue = dialogue
+    return chair
+
+
+def get_chair_invitation(token: str) -> ChairInvitation:
+    """The Chair's invitation of this link, used or not, else 404. Whoever holds the link
+    may read it (it came to the invited address); only its invitee accepts it
+    (:func:`chair_invitation_refusal`)."""
+    invitation = get_object_or_404(
+        ChairInvitation.objects.select_related(
+            "chair__user", "chair__dialogue__session__working_group"
+        ).annotate(dialogue_ordinal=ordinal_of_dialogue("chair__dialogue")),
+        token=token,
+    )
+    invitation.chair.dialogue.ordinal = invitation.dialogue_ordinal
+    return invitation
+
+
+def _verified_addresses(user) -> set[str]:
+    return {
+        address.lower()
+        for address in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    }
+
+
+def chair_invitation_refusal(invitation: ChairInvitation, user, *, now=None) -> str | None:
+    """Why ``user`` cannot accept the invitation (for a visitor: why nobody can), or None.
+
+    Asked by the invitation's page, to offer the button, and by the service, to refuse.
+    """
+    chair = invitation.chair
+    if user.is_authenticated and chair.user_id == user.pk:
+        return _("Your account is already linked to this Chair.")
+    if invitation.is_used:
+        return _("This invitation has already been used.")
+    if invitation.has_expired(now or timezone.now()):
+        return _("This invitation expired on %(date)s: ask the secretariat for a new one.") % {
+            "date": date_format(timezone.localtime(invitation.expires_at), "j F Y")
+        }
+    if chair.user_id is not None:
+        return _("This Chair is already linked to an account: ask the secretariat if that is wrong.")
+    if not user.is_authenticated:
+        return None
+    if invitation.email.lower() not in _verified_addresses(user):
+        return _(
+            "This invitation was sent to %(email)s, which is not an address of your account: sign in "
+            "with that address, or add it to your account and confirm it."
+        ) % {"email": invitation.email}
+    if DialogueChair.objects.filter(dialogue_id=chair.dialogue_id, user=user).exists():
+        return _("Your account already drafts for another Chair of this dialogue.")
+    return None
 
 
 def get_registration_for_focal_point(user, organisation_pk: int, pk: int) -> Registration:

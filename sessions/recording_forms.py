@@ -90,6 +90,35 @@ class ChairForm(PortalModelForm):
         pass  # the service checks the Chair with its dialogue
 
 
+class LinkedAccountField(forms.IntegerField):
+    """The id of the account the page showed linked to the Chair (empty for none): the
+    service links or unlinks only if it is still that one."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+
+class ChairLinkForm(PortalForm):
+    email = forms.EmailField(
+        label=_("E-mail address of the account"),
+        help_text=_("A confirmed address of the person's portal account."),
+    )
+    linked = LinkedAccountField()
+
+
+class ChairUnlinkForm(PortalForm):
+    linked = LinkedAccountField()
+
+
+class ChairInviteForm(PortalForm):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        help_text=_("The invitation's link lets the person sign up, or sign in, with this address."),
+    )
+
+
 class OrganisationChoiceForm(PortalForm):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),

@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
 from django.db.models import (
     Case,
     Count,
@@ -17,8 +18,17 @@ from django.db.models import (
     Subquery,
     When,
 )
+from django.utils import timezone
 
-from .models import AgendaItem, Attendance, Dialogue, DialogueChair, Intervention, Registration
+from .models import (
+    AgendaItem,
+    Attendance,
+    ChairInvitation,
+    Dialogue,
+    DialogueChair,
+    Intervention,
+    Registration,
+)
 
 
 def with_ordinals(queryset: QuerySet[Dialogue]) -> QuerySet[Dialogue]:
@@ -327,4 +337,28 @@ def registrations_of_organisations(*, organisations) -> QuerySet[Registration]:
             )
         )
         .order_by("-dialogue__date", "-dialogue__start_time", "-id")
+    )
+
+
+def account_with_address(email: str):
+    """The active account that holds ``email`` as a confirmed address, or None."""
+    address = (
+        EmailAddress.objects.filter(email__iexact=email.strip(), verified=True, user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+    return address.user if address else None
+
+
+def chairs_with_accounts(*, dialogue: Dialogue) -> QuerySet[DialogueChair]:
+    """The dialogue's Chairs in order, each with its account and its invitations still open
+    (``open_invitations``, newest first): two queries whatever their number."""
+    open_invitations = ChairInvitation.objects.filter(
+        accepted_at__isnull=True, expires_at__gt=timezone.now()
+    ).order_by("-created_at", "-id")
+    return (
+        DialogueChair.objects.filter(dialogue=dialogue)
+        .select_related("user")
+        .prefetch_related(Prefetch("invitations", queryset=open_invitations, to_attr="open_invitations"))
+        .order_by("order", "id")
     )

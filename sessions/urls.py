@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .views import chair, focal, public, staff
-from .views.staff import recording
+from .views.staff import chair_accounts, recording
 
 urlpatterns = [
     path("", public.home, name="home"),
@@ -33,6 +33,7 @@ urlpatterns = [
     ),
     # The Chairs: the dialogues they chair.
     path("my/dialogues/", chair.my_dialogues, name="my_dialogues"),
+    path("chair-invitations/<str:token>/", chair.chair_invitation, name="chair_invitation"),
     # The secretariat (the speakers' list also for the dialogue's Chairs).
     path("staff/calendar/", staff.calendar, name="staff_calendar"),
     path("staff/dialogues/<int:pk>/", staff.dialogue, name="staff_dialogue"),
@@ -76,6 +77,21 @@ urlpatterns += [
         "staff/record/dialogues/<int:pk>/chairs/<int:chair_pk>/remove/",
         recording.chair_remove,
         name="staff_dialogue_chair_remove",
+    ),
+    path(
+        "staff/record/dialogues/<int:pk>/chairs/<int:chair_pk>/link/",
+        chair_accounts.chair_link,
+        name="staff_dialogue_chair_link",
+    ),
+    path(
+        "staff/record/dialogues/<int:pk>/chairs/<int:chair_pk>/unlink/",
+        chair_accounts.chair_unlink,
+        name="staff_dialogue_chair_unlink",
+    ),
+    path(
+        "staff/record/dialogues/<int:pk>/chairs/<int:chair_pk>/invite/",
+        chair_accounts.chair_invite,
+        name="staff_dialogue_chair_invite",
     ),
     path(
         "staff/record/dialogues/<int:pk>/application/",

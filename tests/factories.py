@@ -11,6 +11,7 @@ from dialogue_portal.roles import SECRETARIAT_GROUP
 from reports.models import ChairSummary, SummaryRevision
 from sessions.models import (
     AgendaItem,
+    ChairInvitation,
     Dialogue,
     DialogueChair,
     Intervention,
@@ -119,6 +120,16 @@ class DialogueChairFactory(factory.django.DjangoModelFactory):
     title = "Ambassador"
     country = "AT"
     role = "the Chair of the Working Group"
+
+
+class ChairInvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChairInvitation
+
+    chair = factory.SubFactory(DialogueChairFactory)
+    email = factory.Sequence(lambda n: f"chair{n}@mfa.example.org")
+    invited_by = factory.SubFactory(SecretariatFactory)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))
 
 
 class AgendaItemFactory(factory.django.DjangoModelFactory):

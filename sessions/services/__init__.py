@@ -4,6 +4,7 @@
 ``registrations``: applications and the Extended Bureau's decisions.
 ``attendance``: who was present on the day.
 ``speakers``: requests for the floor and the speakers' list.
+``chairs``: the account with which a Chair drafts: linked, unlinked, or by invitation.
 ``recording``: what the secretariat records after the fact (dialogues already held, their
 Chairs, applications received by e-mail, a sign-in sheet's attendance), sending nothing.
 """
@@ -21,6 +22,13 @@ from .calendar import (
     dialogue_save,
     dialogue_schedule,
     dialogues_close_past_deadlines,
+)
+from .chairs import (
+    chair_landing_url,
+    dialogue_chair_invitation_accept,
+    dialogue_chair_invite,
+    dialogue_chair_link,
+    dialogue_chair_unlink,
 )
 from .recording import (
     RECORDED_NEXT_STATES,
@@ -55,7 +63,12 @@ __all__ = [
     "NEXT_STATES",
     "RECORDED_NEXT_STATES",
     "ImportedRow",
+    "chair_landing_url",
     "dialogue_chair_add",
+    "dialogue_chair_invitation_accept",
+    "dialogue_chair_invite",
+    "dialogue_chair_link",
+    "dialogue_chair_unlink",
     "dialogue_chair_remove",
     "dialogue_record_as_held",
     "dialogue_record_held",

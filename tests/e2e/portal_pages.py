@@ -23,6 +23,7 @@ from stakeholders.models import Accreditation, Organisation, Representative
 from submissions.models import WrittenComment
 from tests.factories import (
     AccreditationFactory,
+    ChairInvitationFactory,
     CirculationListFactory,
     FocalPointFactory,
     InvitationFactory,
@@ -56,6 +57,8 @@ class Portal:
     accreditation: Accreditation
     circulation_list_pk: int
     invitation_token: str
+    held_chair_pk: int  # the held dialogue's Chair
+    chair_invitation_token: str  # to that Chair, at the focal point's address
     agenda_item: AgendaItem
     totp_secret: str
 
@@ -90,6 +93,10 @@ def build_portal() -> Portal:
     invitation = InvitationFactory(
         organisation=other, email=focal_user.email, invited_by=User.objects.get(pk=SECRETARIAT_ID)
     )
+    held_chair = held.chairs.order_by("order", "id").first()
+    chair_invitation = ChairInvitationFactory(
+        chair=held_chair, email=focal_user.email, invited_by=User.objects.get(pk=SECRETARIAT_ID)
+    )
     draft = WrittenCommentFactory(dialogue=upcoming, organisation=organisation, author=focal_user)
     secretariat = User.objects.get(pk=SECRETARIAT_ID)
     totp_secret = generate_totp_secret()
@@ -113,6 +120,8 @@ def build_portal() -> Portal:
         accreditation=accreditation,
         circulation_list_pk=circulated.circulation_list_id or CirculationListFactory().pk,
         invitation_token=invitation.token,
+        held_chair_pk=held_chair.pk,
+        chair_invitation_token=chair_invitation.token,
         agenda_item=agenda_item,
         totp_secret=totp_secret,
     )
@@ -224,6 +233,10 @@ PAGES = [
     Page("submissions:withdraw", FOCAL, lambda p: (p.organisation.pk, p.draft.pk)),
     # --- Chair ----------------------------------------------------------------------
     Page("my_dialogues", CHAIR),
+    Page("chair_invitation", ANONYMOUS, lambda p: (p.chair_invitation_token,)),
+    Page(
+        "chair_invitation", FOCAL, lambda p: (p.chair_invitation_token,), label="chair_invitation (invitee)"
+    ),
     Page("staff_speakers", CHAIR, lambda p: (p.upcoming.pk,), label="staff_speakers (Chair)"),
     # --- Secretariat ----------------------------------------------------------------
     Page("staff_dashboard", SECRETARIAT),
@@ -308,6 +321,20 @@ PAGES = [
     Page("staff_record_as_held", SECRETARIAT, lambda p: (p.held.pk,)),
     Page("staff_dialogue_chairs", SECRETARIAT, lambda p: (p.held.pk,)),
     Page("staff_dialogue_chairs", SECRETARIAT, lambda p: (p.held.pk,), refuse={}),
+    Page("staff_dialogue_chair_link", SECRETARIAT, lambda p: (p.held.pk, p.held_chair_pk)),
+    Page(
+        "staff_dialogue_chair_link",
+        SECRETARIAT,
+        lambda p: (p.held.pk, p.held_chair_pk),
+        refuse={"#id_email": "nobody@example.org"},
+    ),
+    Page("staff_dialogue_chair_invite", SECRETARIAT, lambda p: (p.held.pk, p.held_chair_pk)),
+    Page(
+        "staff_dialogue_chair_invite",
+        SECRETARIAT,
+        lambda p: (p.held.pk, p.held_chair_pk),
+        refuse={"#id_email": "not-an-address"},
+    ),
     Page("staff_record_application", SECRETARIAT, lambda p: (p.held.pk,)),
     Page(
         "staff_record_application",
@@ -348,6 +375,7 @@ NOT_PAGES = {
     "staff_agenda_move": "POST-only, redirects to staff_dialogue",
     "staff_speaker_action": "POST-only, redirects to staff_speakers",
     "staff_dialogue_chair_remove": "POST-only, redirects to staff_dialogue_chairs",
+    "staff_dialogue_chair_unlink": "POST-only, redirects to staff_dialogue_chairs",
     "staff_import_confirm": "POST-only: the import's preview, audited by test_record_held_dialogue.py",
     "staff_import_template": "CSV file",
 }

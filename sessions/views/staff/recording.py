@@ -145,7 +145,7 @@ def chairs(request, pk: int):
             "dialogue": dialogue,
             "form": form,
             "errors": _errors(form),
-            "chairs": list(DialogueChair.objects.filter(dialogue=dialogue).order_by("order", "id")),
+            "chairs": list(selectors.chairs_with_accounts(dialogue=dialogue)),
         },
     )
 
