@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,11 +38,7 @@ _AS_READ = object()
 
 def chair_landing_url(dialogue) -> str:
     """Where a Chair lands once linked: the dialogue's summary."""
-    try:
-        return reverse("reports:summary", args=[dialogue.pk])
-    except NoReverseMatch:
-        # Until the summary's pages are there (reports/urls.py): the Chair's dialogues.
-        return reverse("my_dialogues")
+    return reverse("reports:summary", args=[dialogue.pk])
 
 
 def _only_secretariat(by: Any) -> None:
