@@ -48,6 +48,11 @@ MSG_SUBHEADING = gettext_noop(
     "is shown as an unnumbered subheading."
 )
 
+MSG_TYPED_NUMBER = gettext_noop(
+    "This paragraph starts with a number, so it is read as a numbered list and gets no paragraph "
+    "number: paragraphs are numbered by themselves, remove the number typed."
+)
+
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 # What the renderer below can produce, and nothing else: the second guard.
@@ -297,6 +302,9 @@ def render(text: str) -> Document:
         elif token.type in ("bullet_list_open", "ordered_list_open"):
             html = _clean(md.renderer.render(body[i : end + 1], md.options, env)).strip()
             sections[-1].blocks.append(Block("list", None, html, line))
+            if token.type == "ordered_list_open":
+                # "1. At its ninth session…": a number typed as in a word processor.
+                problems.append(Problem(line, MSG_TYPED_NUMBER, {}))
         i = end + 1
 
     for section in sections:

@@ -100,7 +100,8 @@ def test_render_leaves_lists_and_footnote_paragraphs_unnumbered():
     assert blocks[2].html == "<ol>\n<li>first</li>\n<li>second</li>\n</ol>"
     assert blocks[1].line == 5
     assert document.footnotes[0].html == "<p>A note.</p>\n<p>Its second paragraph.</p>"
-    assert document.problems == ()
+    # A numbered list is named (it may be a paragraph number typed by hand); nothing else.
+    assert [p.line for p in document.problems] == [7]
 
 
 def test_render_numbers_footnotes_by_first_call_not_by_definition():
@@ -437,3 +438,16 @@ def test_demo_summary_keeps_the_reference_words():
     ]:
         assert words in text
     assert "\n" not in text
+
+
+def test_render_names_a_paragraph_number_typed_by_hand():
+    document = render("# Introduction\n\nA paragraph.\n\n2. At its ninth session, the Conference…\n")
+
+    assert [(b.kind, b.number) for b in document.sections[0].blocks] == [("paragraph", 1), ("list", None)]
+    assert [(p.line, p.message) for p in document.problems] == [
+        (
+            5,
+            "This paragraph starts with a number, so it is read as a numbered list and gets no paragraph "
+            "number: paragraphs are numbered by themselves, remove the number typed.",
+        )
+    ]
