@@ -101,7 +101,7 @@ def test_render_leaves_lists_and_footnote_paragraphs_unnumbered():
     assert blocks[1].line == 5
     assert document.footnotes[0].html == "<p>A note.</p>\n<p>Its second paragraph.</p>"
     # A numbered list is named (it may be a paragraph number typed by hand); nothing else.
-    assert [p.line for p in document.problems] == [7]
+    assert [p.line for p in document.problems] == [8]
 
 
 def test_render_numbers_footnotes_by_first_call_not_by_definition():
