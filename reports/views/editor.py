@@ -175,7 +175,7 @@ def _saved_message(saved: services.Saved) -> str:
     firsts = "; ".join(f"“{_first_words(paragraph)}”" for paragraph in saved.merged) or "—"
     return _(
         "Saved as revision %(number)s, merged with revision %(other)s by %(author)s, saved meanwhile: "
-        "your changes and theirs are both kept. Their paragraphs merged in: %(paragraphs)s."
+        "your changes and theirs are both kept. Their paragraphs merged in: %(paragraphs)s"
     ) % {
         "number": saved.revision.number,
         "other": saved.merged_with.number,
