@@ -61,6 +61,12 @@ def render_editor(
             initial={"text": current.text if current else "", "base": current.pk if current else None}
         )
     text = form.data.get("text", "") if form.is_bound else form.initial.get("text", "")
+    # A save refused on a read-only summary (approved or sent for review meanwhile): the
+    # page has no editor to keep the text in, and must not show it as the summary. The
+    # summary is shown as it stands; the text sent apart, to copy.
+    unsaved_text = text if refusal and form.is_bound else ""
+    if unsaved_text:
+        text = current.text if current else ""
     document = markup.render(text)
     offers = (
         LIFECYCLE.offers(summary, url=lambda slug: action_url(dialogue.pk, slug), failed=failed)
@@ -79,6 +85,7 @@ def render_editor(
             "role": role,
             "current": current,
             "read_only": refusal,
+            "unsaved_text": unsaved_text,
             "form": form,
             "document": document,
             "problems": problems_of(document),

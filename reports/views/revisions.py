@@ -99,7 +99,9 @@ def compare(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     summary, revision = permissions.get_revision_for_user(request.user, pk, number)
-    base = get_object_or_404(SummaryRevision, summary=summary, pk=request.POST.get("base") or 0)
+    # The revision the page showed as current; anything but one of this summary's is a 404.
+    base_pk = request.POST.get("base", "")
+    base = get_object_or_404(SummaryRevision, summary=summary, pk=int(base_pk) if base_pk.isdecimal() else 0)
     try:
         saved = services.summary_restore(
             summary=summary, revision=revision, base=base, by=request.user, role=summary.drafter
