@@ -310,6 +310,44 @@ def test_editor_save_after_the_session_expired_keeps_the_text_across_the_sign_in
     assert "You were signed out" not in chair_client.get(url).content.decode()
 
 
+def _csrf(page: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def test_editor_save_after_the_session_expired_passes_the_csrf_check_as_a_browser_would(
+    chair_user, url, summary, first
+):
+    # As a browser: the CSRF check on, the token of the page the Chair typed in.
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(chair_user)
+    token = _csrf(browser.get(url).content.decode())
+    Session.objects.all().delete()
+
+    response = browser.post(
+        url, {"text": "Typed for an hour.", "base": first.pk, "csrfmiddlewaretoken": token}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{LOGIN}?next={url}"
+    login_page = browser.get(response["Location"]).content.decode()
+    signed_in = browser.post(
+        response["Location"],
+        {"login": chair_user.email, "password": PASSWORD, "csrfmiddlewaretoken": _csrf(login_page)},
+    )
+    assert signed_in["Location"] == url
+    page = browser.get(url).content.decode()
+    assert _textarea(page) == "Typed for an hour."
+
+    # The token that came with the re-rendered form is good for the save.
+    saved = browser.post(
+        url, {"text": _textarea(page), "base": _base_on(page), "csrfmiddlewaretoken": _csrf(page)}
+    )
+
+    assert saved.status_code == 302
+    summary.refresh_from_db()
+    assert (summary.current_revision.number, summary.current_revision.text) == (2, "Typed for an hour.")
+
+
 def test_editor_text_kept_at_expiry_merges_with_a_save_made_meanwhile(
     chair_client, chair_user, secretariat_client, url, summary, first
 ):
