@@ -522,3 +522,45 @@ def test_editor_page_of_another_dialogue_has_its_own_empty_editor(client, chair_
 
     assert _textarea(page) == ""
     assert "First paragraph." not in page
+
+
+# --- The symbol --------------------------------------------------------------------------
+
+
+def test_editor_symbol_taken_by_another_summary_is_refused_next_to_the_field(
+    secretariat_client, dialogue, url, summary
+):
+    other = ChairSummaryFactory(symbol="CTOC/COP/WG.6/2030/CRP.4")
+
+    response = secretariat_client.post(
+        reverse("reports:summary_symbol", args=[dialogue.pk]), {"symbol": other.symbol}
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    field = page[page.index('<label for="id_symbol"') :]
+    assert field.index("Another summary has the symbol CTOC/COP/WG.6/2030/CRP.4.") < field.index(
+        'name="symbol"'
+    )
+    assert 'href="#id_symbol"' in page
+    before = summary.symbol
+    summary.refresh_from_db()
+    assert summary.symbol == before
+
+
+def test_editor_symbol_of_another_shape_is_refused(secretariat_client, dialogue, summary):
+    response = secretariat_client.post(
+        reverse("reports:summary_symbol", args=[dialogue.pk]), {"symbol": "CRP 2"}
+    )
+
+    assert response.status_code == 400
+    assert "A symbol such as CTOC/COP/WG.6/2022/CRP.2" in response.content.decode()
+
+
+def test_editor_symbol_changed_says_so_and_shows_it(secretariat_client, dialogue, url, summary):
+    response = secretariat_client.post(
+        reverse("reports:summary_symbol", args=[dialogue.pk]), {"symbol": "CTOC/COP/WG.6/2030/CRP.7"}
+    )
+
+    assert _messages(response) == ["The symbol is now CTOC/COP/WG.6/2030/CRP.7."]
+    assert "<dd>CTOC/COP/WG.6/2030/CRP.7</dd>" in secretariat_client.get(url).content.decode()
