@@ -375,8 +375,9 @@ def summary_approve(*, summary: ChairSummary, by, role: Drafter) -> ChairSummary
 @transaction.atomic
 def summary_reopen(*, summary: ChairSummary, by, role: Drafter, reason: str) -> ChairSummary:
     """Approved → draft, so that the text can change again. Side effects: the state, an audit
-    row with the reason, an e-mail to the Chairs and the secretariat."""
+    row with the reason, an e-mail to the Chairs and the secretariat (but the one who reopened it)."""
     _refuse(permissions.reopen_refusal(summary, role))
     _move(summary, to=State.DRAFT, by=by, note=reason)
-    _notify(summary, "reopened", [*_chair_emails(summary, besides=by), *secretariat_emails()], by, reason)
+    recipients = [*_chair_emails(summary, besides=by), *secretariat_emails()]
+    _notify(summary, "reopened", [address for address in recipients if address != by.email], by, reason)
     return summary
