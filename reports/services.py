@@ -117,6 +117,9 @@ def summary_symbol_set(*, summary: ChairSummary, symbol: str, by, role: Drafter)
         raise ValidationError(
             {"symbol": _("Another summary has the symbol %(symbol)s.") % {"symbol": symbol}}
         ) from None
+    except TransitionNotAllowed:  # published meanwhile: the page shows the symbol it keeps
+        summary.symbol = before
+        raise
     record(
         summary,
         by=by,
