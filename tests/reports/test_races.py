@@ -220,6 +220,28 @@ def test_symbol_set_to_one_symbol_on_two_summaries_at_once_only_one_has_it_each_
         assert ChairSummary.objects.filter(symbol=symbol).count() == 1
 
 
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_summary_start_as_its_symbol_is_set_by_hand_on_another_proposes_the_next():
+    secretariat = SecretariatFactory()
+    dialogue = HeldDialogueFactory()
+    stem = f"{dialogue.session.working_group.symbol_prefix}/2023/CRP."
+    other = ChairSummaryFactory()
+
+    def set_by_hand():
+        read = ChairSummary.objects.select_related("dialogue").get(pk=other.pk)
+        role = drafter(secretariat, read.dialogue)
+        services.summary_symbol_set(summary=read, symbol=f"{stem}1", by=secretariat, role=role)
+
+    # The secretariat's change does not wait on the proposal's lock: the start's INSERT
+    # meets the symbol at the unique index instead.
+    started = _while_uncommitted(set_by_hand, _starting(dialogue.pk, secretariat)())
+
+    assert isinstance(started, ChairSummary), started
+    assert (started.dialogue_id, started.symbol) == (dialogue.pk, f"{stem}2")
+    assert ChairSummary.objects.get(pk=other.pk).symbol == f"{stem}1"
+
+
 # --- A save against the approval ----------------------------------------------------------
 
 
@@ -260,10 +282,10 @@ def test_save_against_the_approval_ends_in_exactly_one_order_each_round():
 # --- A move against a move made meanwhile, through the page ----------------------------------
 
 
-def _while_holding(move, request):
+def _while_uncommitted(move, request):
     """Run ``request`` in a thread while ``move`` is made, uncommitted, in this one; commit
-    the move only once the request waits on the summary's row: the click that comes as
-    someone else's move is being saved, made certain."""
+    the move only once the request waits on its lock: the click (or call) that comes as
+    someone else's change is being saved, made certain."""
     outcome: dict = {}
 
     def run():
@@ -317,7 +339,7 @@ def test_approve_clicked_as_the_summary_is_sent_back_is_refused_as_stale():
             summary=read, by=secretariat, role=drafter(secretariat, read.dialogue), note="Shorten it."
         )
 
-    response = _while_holding(send_back, lambda: client.post(url))
+    response = _while_uncommitted(send_back, lambda: client.post(url))
 
     assert response.status_code == 200, response
     assert STALE in _text(response)
@@ -343,7 +365,7 @@ def test_save_clicked_as_the_summary_is_approved_is_refused_read_only():
         read = ChairSummary.objects.select_related("dialogue").get(pk=summary.pk)
         services.summary_approve(summary=read, by=chair, role=drafter(chair, read.dialogue))
 
-    response = _while_holding(approve, lambda: client.post(page, posted))
+    response = _while_uncommitted(approve, lambda: client.post(page, posted))
 
     assert response.status_code == 409, response
     assert READ_ONLY in _text(response)
