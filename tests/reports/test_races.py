@@ -371,3 +371,34 @@ def test_save_clicked_as_the_summary_is_approved_is_refused_read_only():
     assert READ_ONLY in _text(response)
     summary.refresh_from_db()
     assert (summary.state, _numbers(summary)) == (State.APPROVED, [1])
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_approve_and_send_back_clicked_at_once_one_moves_the_other_is_told_each_round():
+    chair, secretariat = UserFactory(), SecretariatFactory()
+    chair_client, secretariat_client = Client(), Client()
+    chair_client.force_login(chair)
+    secretariat_client.force_login(secretariat)
+    for round_ in range(ROUNDS):
+        summary = _drafted(chair, secretariat, State.IN_REVIEW)
+
+        def clicking(client, slug, data, pk=summary.dialogue_id):
+            url = reverse("reports:summary_action", args=[pk, slug])
+            return lambda: lambda: client.post(url, data)
+
+        approved, sent_back = run_at_once(
+            clicking(chair_client, "approve", {}),
+            clicking(secretariat_client, "send-back", {"note": "Shorten it."}),
+            delays=stagger(round_),
+        )
+
+        statuses = sorted([approved.status_code, sent_back.status_code])
+        assert statuses == [200, 302], statuses
+        summary.refresh_from_db()
+        loser = approved if approved.status_code == 200 else sent_back
+        assert summary.state == (State.APPROVED if loser is sent_back else State.DRAFT)
+        # Read after the other's move, or racing it: told either way, nothing changed.
+        told = _text(loser)
+        assert STALE in told or "cannot go from" in told or "Only a summary in review" in told, told
+        assert AuditEvent.objects.for_object(summary).exclude(to_state=State.IN_REVIEW).count() == 1
