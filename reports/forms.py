@@ -49,6 +49,8 @@ class SymbolForm(PortalForm):
         label=_("Document symbol"),
         max_length=100,
         regex=r"^[A-Z0-9][A-Za-z0-9.]*(/[A-Za-z0-9.]+)+$",
+        # RegexField keeps spaces by default: a symbol pasted with one would fail the format.
+        strip=True,
         error_messages={
             "invalid": _("A symbol such as CTOC/COP/WG.6/2022/CRP.2: letters, digits, dots and slashes.")
         },

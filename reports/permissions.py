@@ -105,6 +105,10 @@ def send_for_review_refusal(summary: ChairSummary, role: Drafter) -> str | None:
 def send_back_refusal(summary: ChairSummary, role: Drafter) -> str | None:
     if not role.is_secretariat:
         return _("Only the secretariat sends a summary back from review.")
+    # Reopening leads to a draft too: the lifecycle's NEXT_STATES alone would let an
+    # approved summary be "sent back", without a Chair's reopening.
+    if not summary.is_in_review:
+        return _("Only a summary in review can be sent back.")
     return None
 
 
@@ -115,6 +119,10 @@ def approve_refusal(summary: ChairSummary, role: Drafter) -> str | None:
 
 
 def reopen_refusal(summary: ChairSummary, role: Drafter) -> str | None:
+    # Sending back leads to a draft too: NEXT_STATES alone would let a summary in review
+    # be "reopened", past the secretariat's review.
+    if not summary.is_approved:
+        return _("Only an approved summary can be reopened.")
     return None
 
 

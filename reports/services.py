@@ -52,6 +52,10 @@ def _refuse(reason: str | None, code: str = "not_allowed") -> None:
 # --- The symbol -------------------------------------------------------------------------
 
 
+# A start whose proposed symbol was taken by hand meanwhile proposes again, this many times.
+SYMBOL_ATTEMPTS = 3
+
+
 def _symbol_stem(dialogue: Dialogue) -> str:
     return f"{dialogue.session.working_group.symbol_prefix}/{dialogue.date.year}/CRP."
 
@@ -83,11 +87,22 @@ def summary_start(*, dialogue: Dialogue, by) -> ChairSummary:
     if existing is not None:
         return existing
     locks.hold(f"summary-symbol:{_symbol_stem(dialogue)}")
-    try:
-        with transaction.atomic():
-            summary = ChairSummary.objects.create(dialogue=dialogue, symbol=symbol_propose(dialogue))
-    except IntegrityError:
-        return ChairSummary.objects.get(dialogue=dialogue)
+    for _attempt in range(SYMBOL_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                summary = ChairSummary.objects.create(dialogue=dialogue, symbol=symbol_propose(dialogue))
+            break
+        except IntegrityError:
+            existing = ChairSummary.objects.filter(dialogue=dialogue).first()
+            if existing is not None:
+                return existing
+            # Not this dialogue's summary but the symbol: the secretariat set it by hand on
+            # another summary meanwhile (that change does not wait on the lock). The next
+            # proposal sees it.
+    else:
+        raise TransitionNotAllowed(
+            _("The summary could not be given a symbol; try again."), code="stale_state"
+        )
     record(summary, by=by, from_state="", to_state=summary.state, note=_("Summary started."))
     return summary
 
@@ -117,6 +132,9 @@ def summary_symbol_set(*, summary: ChairSummary, symbol: str, by, role: Drafter)
         raise ValidationError(
             {"symbol": _("Another summary has the symbol %(symbol)s.") % {"symbol": symbol}}
         ) from None
+    except TransitionNotAllowed:  # published meanwhile: the page shows the symbol it keeps
+        summary.symbol = before
+        raise
     record(
         summary,
         by=by,
@@ -375,8 +393,9 @@ def summary_approve(*, summary: ChairSummary, by, role: Drafter) -> ChairSummary
 @transaction.atomic
 def summary_reopen(*, summary: ChairSummary, by, role: Drafter, reason: str) -> ChairSummary:
     """Approved → draft, so that the text can change again. Side effects: the state, an audit
-    row with the reason, an e-mail to the Chairs and the secretariat."""
+    row with the reason, an e-mail to the Chairs and the secretariat (but the one who reopened it)."""
     _refuse(permissions.reopen_refusal(summary, role))
     _move(summary, to=State.DRAFT, by=by, note=reason)
-    _notify(summary, "reopened", [*_chair_emails(summary, besides=by), *secretariat_emails()], by, reason)
+    recipients = [*_chair_emails(summary, besides=by), *secretariat_emails()]
+    _notify(summary, "reopened", [address for address in recipients if address != by.email], by, reason)
     return summary

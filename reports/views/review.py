@@ -76,9 +76,7 @@ LIFECYCLE = Lifecycle(
             explanation=gettext_lazy("The summary becomes a draft again; the Chairs read your note."),
             form_class=SendBackForm,
             perform=_send_back,
-            allowed=lambda summary: (
-                summary.is_in_review and permissions.send_back_refusal(summary, summary.drafter) is None
-            ),
+            allowed=_allowed(permissions.send_back_refusal),
             style="secondary",
         ),
         Action(
@@ -88,9 +86,7 @@ LIFECYCLE = Lifecycle(
             explanation=gettext_lazy("An approved summary is read-only; reopened, it is a draft again."),
             form_class=ReopenForm,
             perform=_reopen,
-            allowed=lambda summary: (
-                summary.is_approved and permissions.reopen_refusal(summary, summary.drafter) is None
-            ),
+            allowed=_allowed(permissions.reopen_refusal),
             confirm=True,
             consequences=gettext_lazy(
                 "The approval is withdrawn: the summary must be approved again. The Chairs and the "
