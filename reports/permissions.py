@@ -115,6 +115,9 @@ def send_back_refusal(summary: ChairSummary, role: Drafter) -> str | None:
 def approve_refusal(summary: ChairSummary, role: Drafter) -> str | None:
     if not role.is_chair:
         return _("Only a Chair of the dialogue approves its summary.")
+    # The secretariat may have emptied it in review: an empty text is no summary to approve.
+    if summary.current_revision is None or not summary.current_revision.text.strip():
+        return _("The summary is empty: there is nothing to approve.")
     return None
 
 

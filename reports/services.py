@@ -366,7 +366,8 @@ def summary_send_for_review(*, summary: ChairSummary, by, role: Drafter) -> Chai
     e-mail to the secretariat."""
     _refuse(permissions.send_for_review_refusal(summary, role))
     _move(summary, to=State.IN_REVIEW, by=by, changes={"review_note": ""})
-    _notify(summary, "review_requested", secretariat_emails(), by)
+    # The secretariat may send a draft it wrote for a Chair: it need not tell itself.
+    _notify(summary, "review_requested", [a for a in secretariat_emails() if a != by.email], by)
     return summary
 
 

@@ -15,6 +15,7 @@ from reports import services
 from reports.models import ChairSummary, SummaryRevision
 from reports.permissions import drafter
 from reports.views.review import LIFECYCLE
+from sessions.ordinals import ordinal_word
 from tests.factories import DialogueChairFactory, SecretariatFactory, SummaryRevisionFactory, UserFactory
 from tests.state_change import allowed_moves, offered_on_page, urls_for
 
@@ -99,9 +100,10 @@ def test_send_for_review_by_a_chair_emails_the_secretariat_and_logs_it(
     assert _state(summary) == State.IN_REVIEW
     assert _recipients() == [secretariat.email]
     [message] = mail.outbox
+    session = summary.dialogue.session
     assert message.subject == (
         "[Dialogue Portal] Summary for review: First constructive dialogue of 6 May 2023 after the "
-        f"first session of the {summary.dialogue.session.working_group}"
+        f"{ordinal_word(session.number)} session of the {session.working_group}"
     )
     assert "Carla Chair sent the Chair's summary" in message.body
     assert _page_url(summary) in message.body
@@ -293,6 +295,28 @@ def test_approve_by_the_secretariat_is_not_offered_and_refused(
     assert _state(summary) == State.IN_REVIEW
     assert _moves(summary) == []
     assert mail.outbox == []
+
+
+def test_approve_of_a_summary_emptied_in_review_is_refused(chair_client, summary):
+    _written(summary, State.IN_REVIEW, text="")
+
+    response = chair_client.post(_action_url(summary, "approve"))
+
+    assert "The summary is empty: there is nothing to approve." in _text(response)
+    assert _state(summary) == State.IN_REVIEW
+
+
+def test_send_for_review_by_the_secretariat_tells_the_rest_of_it(summary, django_capture_on_commit_callbacks):
+    writer, colleague = SecretariatFactory(), SecretariatFactory()
+    _written(summary)
+    client = Client()
+    client.force_login(writer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_action_url(summary, "send-for-review"))
+
+    assert _state(summary) == State.IN_REVIEW
+    assert _recipients() == [colleague.email]
 
 
 # --- Approved: read-only until reopened ----------------------------------------------------
