@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from dialogue_portal.demo import CHAIR_ID, DEMO_PASSWORD, SECRETARIAT_ID
 from dialogue_portal.demo import load as load_demo
 from reports.models import ChairSummary, SummaryRevision
-from sessions.demo import UPCOMING_DIALOGUE_ID
+from sessions.demo import FIRST_DIALOGUE_ID, UPCOMING_DIALOGUE_ID
 from tests.dialogue_portal.test_accounts import totp_code
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -231,3 +231,39 @@ def test_chair_drafts_merges_settles_a_conflict_and_sends_for_review(
         page.context.close()
     failures = [f"{name}: {violation}" for name, violations in audited.items() for violation in violations]
     assert not failures, "\n".join(failures)
+
+
+def test_citation_goes_at_the_end_until_the_caret_is_placed(browser, live_server, transactional_db, settings):
+    settings.REQUIRE_MFA = False
+    load_demo(accounts=True)
+    page = browser.new_context(base_url=live_server.url, locale="en-GB").new_page()
+    page.set_default_timeout(15_000)
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill("chair.2022@example.org")
+    page.get_by_label(re.compile(r"^Password")).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    # The 2022 summary is approved: its Chair reopens it to add a citation.
+    page.goto(f"/dialogues/{FIRST_DIALOGUE_ID}/summary/")
+    page.get_by_role("link", name="Reopen for editing…").click()
+    page.get_by_label("Why it is reopened").fill("A statement is missing.")
+    page.get_by_role("button", name="Reopen for editing").click()
+    expect(page.locator("main")).to_contain_text("The summary is reopened")
+
+    editor = page.get_by_label("Text of the summary")
+    before = editor.input_value()
+    sources = page.get_by_role("region", name="What to draw from")
+    statement = sources.locator("details").first
+    statement.locator("summary").click()
+    citation = statement.locator(".summary-citation q").inner_text()
+    # Nobody has been in the text yet: the line goes at the end, not before section I.
+    statement.get_by_role("button", name="Copy into the text").click()
+    expect(editor).to_have_value(before + "\n\n" + citation)
+    expect(page.locator("#summary-preview .summary-paragraph").last).to_contain_text(citation)
+    expect(page.locator("#summary-preview .summary-heading").first).to_have_text("I. Introduction")
+
+    # With the caret at the start of the text, it goes there: the user chose the place.
+    editor.focus()
+    editor.evaluate("text => text.setSelectionRange(0, 0)")
+    statement.get_by_role("button", name="Copy into the text").click()
+    expect(editor).to_have_value(citation + "\n\n" + before + "\n\n" + citation)
+    page.context.close()
