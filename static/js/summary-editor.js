@@ -35,13 +35,19 @@
       timer = window.setTimeout(refresh, DELAY_MS);
     });
 
+    // A text area nobody has been in reports its caret at the very start: a citation would
+    // go before the first section and renumber every paragraph. Until the user puts the
+    // caret somewhere, it goes at the end.
+    var caretPlaced = false;
+    text.addEventListener("focus", function () { caretPlaced = true; });
+
     document.querySelectorAll(".summary-cite").forEach(function (button) {
       button.hidden = false;
       button.addEventListener("click", function () {
         var line = button.dataset.citation;
-        var at = text.selectionStart === undefined ? text.value.length : text.selectionStart;
+        var at = caretPlaced ? text.selectionStart : text.value.length;
         var before = text.value.slice(0, at);
-        var after = text.value.slice(text.selectionEnd === undefined ? at : text.selectionEnd);
+        var after = text.value.slice(caretPlaced ? text.selectionEnd : at);
         // A citation is a paragraph of its own: blank lines around it, as the markup wants.
         var lead = before === "" || /\n\n$/.test(before) ? "" : (/\n$/.test(before) ? "\n" : "\n\n");
         var tail = after === "" || /^\n\n/.test(after) ? "" : (/^\n/.test(after) ? "\n" : "\n\n");

@@ -16,7 +16,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from dialogue_portal.demo import CHAIR_ID, FOCAL_POINT_ID, SECRETARIAT_ID
+from dialogue_portal.demo import CHAIR_ID, FIRST_CHAIR_ID, FOCAL_POINT_ID, SECRETARIAT_ID
 from dialogue_portal.demo import load as load_demo
 from sessions.models import AgendaItem, Dialogue, Intervention, Registration
 from stakeholders.models import Accreditation, Organisation, Representative
@@ -35,6 +35,8 @@ from tests.factories import (
 )
 
 ANONYMOUS, FOCAL, CHAIR, SECRETARIAT = "anonymous", "focal point", "chair", "secretariat"
+# The demo's Chair of the 2022 dialogue, whose summary is approved (CHAIR chairs the upcoming one).
+CHAIR_2022 = "chair 2022"
 
 
 @dataclass
@@ -130,9 +132,15 @@ def build_portal() -> Portal:
 LOGINS = {
     FOCAL: "focal.point@example.org",
     CHAIR: "chair@example.org",
+    CHAIR_2022: "chair.2022@example.org",
     SECRETARIAT: "secretariat@example.org",
 }
-DEMO_USER_IDS = {FOCAL: FOCAL_POINT_ID, CHAIR: CHAIR_ID, SECRETARIAT: SECRETARIAT_ID}
+DEMO_USER_IDS = {
+    FOCAL: FOCAL_POINT_ID,
+    CHAIR: CHAIR_ID,
+    CHAIR_2022: FIRST_CHAIR_ID,
+    SECRETARIAT: SECRETARIAT_ID,
+}
 
 
 @dataclass
@@ -238,6 +246,33 @@ PAGES = [
         "chair_invitation", FOCAL, lambda p: (p.chair_invitation_token,), label="chair_invitation (invitee)"
     ),
     Page("staff_speakers", CHAIR, lambda p: (p.upcoming.pk,), label="staff_speakers (Chair)"),
+    # The Chair's summary (reports/): the upcoming dialogue's is empty, the 2022 one's approved.
+    Page("reports:summary", CHAIR, lambda p: (p.upcoming.pk,), label="reports:summary (Chair, empty)"),
+    Page(
+        "reports:summary_revisions",
+        CHAIR,
+        lambda p: (p.upcoming.pk,),
+        label="reports:summary_revisions (none)",
+    ),
+    Page("reports:summary", CHAIR_2022, lambda p: (p.held.pk,), label="reports:summary (Chair, approved)"),
+    Page(
+        "reports:summary_revisions",
+        CHAIR_2022,
+        lambda p: (p.held.pk,),
+        label="reports:summary_revisions (Chair)",
+    ),
+    Page(
+        "reports:summary_revision",
+        CHAIR_2022,
+        lambda p: (p.held.pk, 1),
+        label="reports:summary_revision (Chair)",
+    ),
+    Page(
+        "reports:summary_action",
+        CHAIR_2022,
+        lambda p: (p.held.pk, "reopen"),
+        label="reports:summary_action reopen (Chair)",
+    ),
     # --- Secretariat ----------------------------------------------------------------
     Page("staff_dashboard", SECRETARIAT),
     Page("stakeholders:staff_queue", SECRETARIAT),
@@ -256,6 +291,41 @@ PAGES = [
     Page("staff_attendance", SECRETARIAT, lambda p: (p.held.pk,)),
     Page("staff_figures", SECRETARIAT, lambda p: (p.held.pk,)),
     Page("staff_speakers", SECRETARIAT, lambda p: (p.upcoming.pk,)),
+    Page("reports:staff_summaries", SECRETARIAT),
+    Page(
+        "reports:staff_summaries",
+        SECRETARIAT,
+        query="?state=approved",
+        label="reports:staff_summaries (approved)",
+    ),
+    Page(
+        "reports:summary",
+        SECRETARIAT,
+        lambda p: (p.upcoming.pk,),
+        label="reports:summary (secretariat, empty)",
+    ),
+    Page(
+        "reports:summary",
+        SECRETARIAT,
+        lambda p: (p.held.pk,),
+        label="reports:summary (secretariat, approved)",
+    ),
+    Page(
+        "reports:summary",
+        SECRETARIAT,
+        lambda p: (p.held.pk,),
+        refuse={"#id_symbol": "not a symbol"},
+        label="reports:summary (symbol refused)",
+    ),
+    Page("reports:summary_revisions", SECRETARIAT, lambda p: (p.held.pk,)),
+    Page("reports:summary_revision", SECRETARIAT, lambda p: (p.held.pk, 1)),
+    Page(
+        "reports:summary_compare",
+        SECRETARIAT,
+        lambda p: (p.held.pk,),
+        label="reports:summary_compare (the form)",
+    ),
+    Page("reports:summary_compare", SECRETARIAT, lambda p: (p.held.pk,), query="?old=1&new=1"),
     # Confirmation pages of the moves that cannot be undone (state_change).
     Page("staff_dialogue_action", SECRETARIAT, lambda p: (p.upcoming.pk, "cancel")),
     Page(
@@ -274,6 +344,14 @@ PAGES = [
     Page("staff_application_action", SECRETARIAT, lambda p: (p.upcoming.pk, p.registration.pk, "decline")),
     Page("stakeholders:staff_accreditation_action", SECRETARIAT, lambda p: (p.accreditation.pk, "reject")),
     Page("submissions:staff_action", SECRETARIAT, lambda p: (p.submitted.pk, "reject")),
+    Page("reports:summary_action", SECRETARIAT, lambda p: (p.held.pk, "reopen")),
+    Page(
+        "reports:summary_action",
+        SECRETARIAT,
+        lambda p: (p.held.pk, "reopen"),
+        refuse={},
+        label="reports:summary_action reopen (refused)",
+    ),
     Page(
         "submissions:staff_action",
         SECRETARIAT,
@@ -378,6 +456,10 @@ NOT_PAGES = {
     "staff_dialogue_chair_unlink": "POST-only, redirects to staff_dialogue_chairs",
     "staff_import_confirm": "POST-only: the import's preview, audited by test_record_held_dialogue.py",
     "staff_import_template": "CSV file",
+    "reports:summary_preview": "POST-only: the editor's preview fragment, audited by test_summary.py",
+    "reports:summary_from_data": "POST-only, redirects to reports:summary",
+    "reports:summary_symbol": "POST-only, redirects to reports:summary (a refusal: its Page above)",
+    "reports:summary_restore": "POST-only, redirects to reports:summary",
 }
 
 
