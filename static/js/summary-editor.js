@@ -13,6 +13,7 @@
   function start() {
     var form = document.getElementById("summary-form");
     var preview = document.getElementById("summary-preview");
+    var status = document.getElementById("summary-preview-status");
     if (!form || !preview) return;
     var text = form.querySelector("textarea[name=text]");
     var timer = null;
@@ -25,7 +26,10 @@
         .then(function (response) { return response.ok ? response.text() : null; })
         .then(function (html) {
           // Only the answer to the latest text is shown: an earlier one may arrive last.
-          if (html !== null && ticket === asked) preview.innerHTML = html;
+          if (html !== null && ticket === asked) {
+            preview.innerHTML = html;
+            if (status) status.textContent = status.dataset.updated;
+          }
         })
         .catch(function () { /* offline: the "Preview" button still works */ });
     }
