@@ -28,7 +28,11 @@
           // Only the answer to the latest text is shown: an earlier one may arrive last.
           if (html !== null && ticket === asked) {
             preview.innerHTML = html;
-            if (status) status.textContent = status.dataset.updated;
+            if (status) {
+              // Emptied first: the same words set again would not be announced again.
+              status.textContent = "";
+              window.setTimeout(function () { status.textContent = status.dataset.updated; }, 50);
+            }
           }
         })
         .catch(function () { /* offline: the "Preview" button still works */ });
