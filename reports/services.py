@@ -27,6 +27,7 @@ from . import permissions
 from .markup import join_paragraphs, split_paragraphs
 from .merging import Conflict, merge
 from .models import ChairSummary, SummaryRevision
+from .opening import opening_text
 from .permissions import Drafter
 
 State = ChairSummary.State
@@ -279,8 +280,6 @@ def summary_write_from_data(*, dialogue: Dialogue, summary: ChairSummary | None,
     Side effects: the summary started if it was not; one revision of kind "from data".
     Refused when the summary has text already: the opening would overwrite the Chair's.
     """
-    from .opening import opening_text
-
     if summary is not None and summary.current_revision is not None and summary.current_revision.text.strip():
         raise ValidationError(
             _("The summary has text already: the opening is written only into an empty one.")

@@ -1,5 +1,5 @@
-"""What the services share: who is e-mailed, the links the e-mails carry, and when an act
-recorded after the fact happened."""
+"""What the services share: the links the e-mails carry, and when an act recorded after the
+fact happened. (Who is e-mailed: dialogue_portal.roles.secretariat_emails.)"""
 
 import datetime
 from typing import Any
@@ -9,12 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dialogue_portal.links import absolute_reverse
-from dialogue_portal.roles import secretariat_emails
 
-# --- Recipients -----------------------------------------------------------------------
-
-
-_secretariat_emails = secretariat_emails
+# --- Links ----------------------------------------------------------------------------
 
 
 def _url(name: str, *args: Any) -> str:

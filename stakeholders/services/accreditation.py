@@ -18,12 +18,13 @@ from django.utils.translation import gettext as _
 
 from dialogue_portal import mail
 from dialogue_portal.mail import send_templated
+from dialogue_portal.roles import secretariat_emails
 from dialogue_portal.transitions import TransitionNotAllowed, record, save_in_state, transition
 
 from ..models import Accreditation, CirculationList, Objection, Organisation
 from ..permissions import admit_refusal
 from ..selectors import NOT_ADMITTED, focal_point_emails, participation_bar
-from ._common import _secretariat_emails, _url, is_before_today, past_moment
+from ._common import _url, is_before_today, past_moment
 from .organisations import lock_organisation
 
 State = Accreditation.State
@@ -158,7 +159,7 @@ def accreditation_request(
     if not on_behalf:
         send_templated(
             "stakeholders/email/accreditation_received",
-            _secretariat_emails(),
+            secretariat_emails(),
             {
                 "organisation": organisation.name,
                 "category": organisation.get_category_display(),
@@ -201,7 +202,7 @@ def accreditation_resubmit(
         return accreditation
     send_templated(
         "stakeholders/email/accreditation_received",
-        _secretariat_emails(),
+        secretariat_emails(),
         {
             "organisation": accreditation.organisation.name,
             "category": accreditation.organisation.get_category_display(),

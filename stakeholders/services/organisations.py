@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dialogue_portal.mail import send_templated
+from dialogue_portal.roles import secretariat_emails
 from dialogue_portal.transitions import record, transition
 
 from ..matching import fold_name, registered_domain
 from ..models import Accreditation, FocalPoint, Invitation, JoinRequest, Organisation, Representative
 from ..selectors import focal_point_emails
-from ._common import _secretariat_emails, _url
+from ._common import _url
 
 JOIN_NEXT_STATES = {
     JoinRequest.State.PENDING: frozenset({JoinRequest.State.APPROVED, JoinRequest.State.DECLINED}),
@@ -245,7 +246,7 @@ def join_request_create(*, organisation: Organisation, user: Any, message: str =
     )
     send_templated(
         "stakeholders/email/join_request_received",
-        _secretariat_emails(),
+        secretariat_emails(),
         {**context, "url": _url("admin:stakeholders_joinrequest_change", join_request.pk)},
     )
     return join_request
