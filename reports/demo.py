@@ -5,6 +5,8 @@ Written once: a summary the demo made and someone then edited is left as it is, 
 loading again never takes a revision back.
 """
 
+import datetime
+import zoneinfo
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -18,6 +20,7 @@ from .services import symbol_propose
 
 FIRST_SYMBOL = "CTOC/COP/WG.6/2022/CRP.2"
 FIRST_TEXT = Path(__file__).with_name("demo") / "firearms-2022.md"
+FIRST_SAVED_AT = datetime.datetime(2022, 5, 6, 18, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Vienna"))
 
 
 def load() -> None:
@@ -36,6 +39,8 @@ def load() -> None:
             text=FIRST_TEXT.read_text(encoding="utf-8").strip(),
             author=get_user_model().objects.filter(pk=FIRST_CHAIR_ID).first(),
         )
+        # Saved the evening of the dialogue, as the reference was: the CRP's date is the revision's.
+        SummaryRevision.objects.filter(pk=1).update(created_at=FIRST_SAVED_AT)
         ChairSummary.objects.filter(pk=1).update(current_revision=revision)
     if not ChairSummary.objects.filter(pk=2).exists():
         upcoming = Dialogue.objects.select_related("session__working_group").get(pk=UPCOMING_DIALOGUE_ID)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import editor, revisions, staff
+from .views import editor, pdf, revisions, staff
 
 app_name = "reports"
 
@@ -9,12 +9,18 @@ urlpatterns = [
     path("dialogues/<int:pk>/summary/preview/", editor.preview, name="summary_preview"),
     path("dialogues/<int:pk>/summary/from-data/", editor.from_data, name="summary_from_data"),
     path("dialogues/<int:pk>/summary/symbol/", editor.symbol, name="summary_symbol"),
+    path("dialogues/<int:pk>/summary/pdf/", pdf.summary_pdf, name="summary_pdf"),
     path("dialogues/<int:pk>/summary/revisions/", revisions.revision_list, name="summary_revisions"),
     path("dialogues/<int:pk>/summary/revisions/compare/", revisions.compare, name="summary_compare"),
     path(
         "dialogues/<int:pk>/summary/revisions/<int:number>/",
         revisions.revision_detail,
         name="summary_revision",
+    ),
+    path(
+        "dialogues/<int:pk>/summary/revisions/<int:number>/pdf/",
+        pdf.summary_revision_pdf,
+        name="summary_revision_pdf",
     ),
     path(
         "dialogues/<int:pk>/summary/revisions/<int:number>/restore/",

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from dialogue_portal.history import history
+from dialogue_portal.pdf import render_pdf
 from dialogue_portal.state_change import Action, Lifecycle, StateChangeView, page_errors
 from dialogue_portal.text import csv_cell
 
@@ -406,17 +407,15 @@ def circulation_list_csv(request, pk: int):
 
 @secretariat_required
 def circulation_list_pdf(request, pk: int):
-    # Imported here: WeasyPrint is slow to load, and only this page needs it.
-    from weasyprint import CSS, HTML
-
     circulation_list = get_circulation_list_for_secretariat(request.user, pk)
     context = {
         "circulation_list": circulation_list,
         "rows": selectors.circulation_list_rows(circulation_list=circulation_list),
     }
-    html = render_to_string("stakeholders/staff/circulation_list_annex.html", context, request=request)
-    stylesheet = CSS(string=render_to_string("stakeholders/staff/circulation_list_annex.css"))
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(stylesheets=[stylesheet])
+    pdf = render_pdf(
+        render_to_string("stakeholders/staff/circulation_list_annex.html", context, request=request),
+        stylesheet=render_to_string("stakeholders/staff/circulation_list_annex.css"),
+    ).pdf
     return HttpResponse(
         pdf,
         content_type="application/pdf",

@@ -460,6 +460,8 @@ NOT_PAGES = {
     "reports:summary_from_data": "POST-only, redirects to reports:summary",
     "reports:summary_symbol": "POST-only, redirects to reports:summary (a refusal: its Page above)",
     "reports:summary_restore": "POST-only, redirects to reports:summary",
+    "reports:summary_pdf": "PDF file, read back by tests/reports/test_crp_*.py",
+    "reports:summary_revision_pdf": "PDF file, read back by tests/reports/test_crp_*.py",
 }
 
 
