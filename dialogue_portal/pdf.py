@@ -49,6 +49,108 @@ def _fetcher_class():
     return StaticOnlyFetcher
 
 
+# --- The structure tree ----------------------------------------------------------------
+#
+# WeasyPrint builds the tagged PDF's structure tree page by page: a paragraph that runs
+# onto the next page becomes two P elements (and its section two Sect), and the notes of
+# a page sit in one element after the page's text, away from their calls. A screen reader
+# reads the tree, so the finisher below mends it once the tree is built: the parts of one
+# HTML element are joined again, and each footnote becomes a Note right after its call.
+# To know which HTML element a structure element comes from, the builder is wrapped once
+# to leave it on the element (a Python attribute, never written to the file).
+
+
+def _remember_html_elements() -> None:
+    from weasyprint.pdf import tags
+
+    build = getattr(tags, "_build_box_tree", None)
+    if build is None or getattr(build, "remembers_html", False):
+        return
+
+    def build_box_tree(box, *args, **kwargs):
+        for element in build(box, *args, **kwargs):
+            if not hasattr(element, "html"):
+                source = getattr(box, "_box", box)  # an absolutely positioned box's placeholder
+                element.html = (source.element, source.element_tag) if source.element is not None else None
+            yield element
+
+    build_box_tree.remembers_html = True
+    tags._build_box_tree = build_box_tree
+
+
+def _is_struct_element(value) -> bool:
+    return isinstance(value, dict) and value.get("Type") == "/StructElem"
+
+
+def _mend_structure_tree(document, pdf) -> None:
+    """The finisher: one element per HTML element, and notes after their calls."""
+    root = pdf.catalog.get("StructTreeRoot")
+    if root is None:
+        return
+
+    def obj(reference):
+        return pdf.objects[int(reference.split()[0])] if isinstance(reference, bytes) else None
+
+    top = obj(obj(root)["K"][0])
+    by_html: dict = {}
+
+    def index(element):
+        key = getattr(element, "html", None)
+        if key is not None:
+            by_html.setdefault(key, []).append(element)
+        for kid in element["K"]:
+            if _is_struct_element(child := obj(kid)):
+                index(child)
+
+    index(top)
+
+    # Each footnote's body (the element the CSS floats) goes right after its call.
+    for area_reference in list(top["K"]):
+        area = obj(area_reference)
+        if not _is_struct_element(area) or getattr(area, "html", None) is not None:
+            continue
+        for note_reference in list(area["K"]):
+            note = obj(note_reference)
+            key = getattr(note, "html", None)
+            calls = by_html.get((key[0], f"{key[1]}::footnote-call"), []) if key else []
+            if not calls:
+                continue
+            call = calls[0]
+            holder = obj(call["P"])
+            holder["K"].insert(holder["K"].index(call.reference) + 1, note.reference)
+            note["P"] = holder.reference
+            note["S"] = "/Note"
+            area["K"].remove(note_reference)
+        if not area["K"]:
+            top["K"].remove(area_reference)
+
+    def join(element):
+        kids = []
+        for reference in element["K"]:
+            kid, previous = obj(reference), obj(kids[-1]) if kids else None
+            if (
+                _is_struct_element(kid)
+                and _is_struct_element(previous)
+                and getattr(kid, "html", None) is not None
+                and kid.html == getattr(previous, "html", None)
+                and kid["S"] == previous["S"]
+                # Marked content numbers belong to the element's page: those stay apart.
+                and not any(isinstance(k, int) for k in (*kid["K"], *previous["K"]))
+            ):
+                for moved in kid["K"]:
+                    if _is_struct_element(moved_element := obj(moved)):
+                        moved_element["P"] = previous.reference
+                    previous["K"].append(moved)
+                continue
+            kids.append(reference)
+        element["K"][:] = kids
+        for reference in kids:
+            if _is_struct_element(kid := obj(reference)):
+                join(kid)
+
+    join(top)
+
+
 @dataclass(frozen=True)
 class Rendered:
     pdf: bytes
@@ -70,10 +172,11 @@ def render_pdf(
     """
     import weasyprint
 
+    _remember_html_elements()
     fetcher = _fetcher_class()()
     base_url = static_base_url()
     document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
         stylesheets=[weasyprint.CSS(string=stylesheet, base_url=base_url, url_fetcher=fetcher)],
     )
-    pdf = document.write_pdf(pdf_identifier=identifier, pdf_variant=variant)
+    pdf = document.write_pdf(pdf_identifier=identifier, pdf_variant=variant, finisher=_mend_structure_tree)
     return Rendered(pdf=pdf, pages=len(document.pages))
