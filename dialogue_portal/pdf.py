@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -30,6 +31,7 @@ def static_base_url() -> str:
     return static_root().as_uri() + "/"
 
 
+@cache
 def _fetcher_class():
     # Imported on first use: WeasyPrint takes a second to load, and few requests need it.
     import weasyprint
