@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint format install install-test demo migrate messages clean bench-comments
+.PHONY: run test lint format install install-test demo migrate messages clean bench-comments bench-pdf
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,3 +61,9 @@ clean:
 # dialogue_portal_bench database) and times the public list, a filtered list and a search.
 bench-comments: install
 	$(PY) benchmarks/bench_comments.py
+
+# Renders the demo summary and a generated one of about 50 pages to PDF (a throwaway
+# SQLite database) and prints the service's time against WeasyPrint's own, pages per
+# second and the peak memory of a render in a fresh process.
+bench-pdf: install
+	$(PY) benchmarks/bench_pdf.py
