@@ -242,6 +242,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TIMEZONE = TIME_ZONE
+# PDF renders take seconds and hundreds of megabytes: their own queue, so that e-mail
+# never waits behind them, served by workers started with `-Q default,pdf` (or `-Q pdf`).
+CELERY_TASK_ROUTES = {"reports.render_crp": {"queue": "pdf"}}
+# A worker process that grew past this (in KiB) is replaced after its task: WeasyPrint's
+# caches are not given back otherwise.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = 600_000
 # Every periodic job of the portal. `manage.py run_due_tasks` runs each of them once,
 # for the embedded default and for cron; Celery beat runs them on this schedule.
 CELERY_BEAT_SCHEDULE = {
@@ -259,6 +265,11 @@ CELERY_BEAT_SCHEDULE = {
     "admit-accreditations-after-silence": {
         "task": "stakeholders.admit_after_silence",
         "schedule": crontab(hour=0, minute=30),
+    },
+    # CRP renders no worker is doing: a worker that died, a broker that was down.
+    "requeue-stale-crp-documents": {
+        "task": "reports.requeue_stale_crp_documents",
+        "schedule": 60.0,
     },
     # Files kept from a refused save of a written comment, whose form was left.
     "sweep-kept-comment-files": {

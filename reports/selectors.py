@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from sessions.models import AgendaItem, Cluster, Dialogue, Intervention
+from sessions.models import AgendaItem, Cluster, Dialogue, Intervention, Registration
 from submissions.models import WrittenComment
 
-from .models import ChairSummary, SummaryRevision
+from .models import ChairSummary, CrpDocument, SummaryRevision
 
 
 @dataclass
@@ -106,3 +106,46 @@ def summaries_for_secretariat(*, state: str = "") -> QuerySet[ChairSummary]:
 
 def summaries_in_review_count() -> int:
     return ChairSummary.objects.in_review().count()
+
+
+# --- The CRP documents ------------------------------------------------------------------
+
+
+def next_crp_symbol(summary: ChairSummary) -> str:
+    """The symbol the summary's next document prints: its own, then /Rev.1, /Rev.2 … once
+    a document of it is published (UN practice for a corrected document)."""
+    published = CrpDocument.objects.filter(summary=summary).published().count()
+    return f"{summary.symbol}/Rev.{published}" if published and summary.symbol else summary.symbol or ""
+
+
+def publishable_document(summary: ChairSummary) -> CrpDocument | None:
+    """The rendered document of the current revision, with the symbol it would be published
+    under, not published yet: what "Publish" publishes."""
+    if summary.current_revision_id is None:
+        return None
+    return (
+        CrpDocument.objects.filter(
+            summary=summary,
+            revision_id=summary.current_revision_id,
+            symbol=next_crp_symbol(summary),
+            state=CrpDocument.State.SUCCEEDED,
+            published_at__isnull=True,
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
+def documents_of(summary: ChairSummary) -> QuerySet[CrpDocument]:
+    """The summary's documents, newest first, with what their rows show."""
+    return CrpDocument.objects.filter(summary=summary).select_related("revision", "requested_by")
+
+
+def participating_organisations(dialogue: Dialogue):
+    """The organisations admitted to the dialogue (an approved application) or present at it."""
+    from stakeholders.models import Organisation
+
+    return Organisation.objects.filter(
+        Q(registrations__dialogue=dialogue, registrations__state=Registration.State.APPROVED)
+        | Q(representatives__attendances__dialogue=dialogue)
+    ).distinct()

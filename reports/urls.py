@@ -29,4 +29,6 @@ urlpatterns = [
     ),
     path("dialogues/<int:pk>/summary/<slug:action>/", editor.summary_action, name="summary_action"),
     path("staff/summaries/", staff.summaries, name="staff_summaries"),
+    # --- The public documents page (reports/views/documents.py) ---
+    # --- end of the public documents page ---
 ]
