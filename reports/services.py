@@ -29,9 +29,9 @@ from dialogue_portal import locks
 from dialogue_portal.links import absolute_reverse
 from dialogue_portal.mail import send_templated
 from dialogue_portal.roles import secretariat_emails
-from stakeholders.selectors import focal_point_emails
 from dialogue_portal.transitions import TransitionNotAllowed, claim, record, save_in_state, transition
 from sessions.models import Dialogue
+from stakeholders.selectors import focal_point_emails
 
 from . import crp, permissions, selectors
 from .markup import join_paragraphs, split_paragraphs
@@ -430,11 +430,16 @@ def summary_publish(*, summary: ChairSummary, by, role: Drafter) -> CrpDocument:
         pk=document.pk, state=CrpState.SUCCEEDED, published_at__isnull=True
     ).update(published_at=now, published_by=by)
     if published != 1:
-        raise TransitionNotAllowed(_("This document was published meanwhile; reload the page."), code="stale_state")
+        raise TransitionNotAllowed(
+            _("This document was published meanwhile; reload the page."), code="stale_state"
+        )
     document.published_at, document.published_by = now, by
     _move(summary, to=State.PUBLISHED, by=by, note=document.symbol)
     record(document, by=by, from_state=CrpState.SUCCEEDED, to_state="published", note=document.symbol)
-    recipients = [*_chair_emails(summary), *focal_point_emails(selectors.participating_organisations(summary.dialogue))]
+    recipients = [
+        *_chair_emails(summary),
+        *focal_point_emails(selectors.participating_organisations(summary.dialogue)),
+    ]
     send_templated(
         "reports/email/published",
         sorted(set(recipients)),
@@ -501,7 +506,11 @@ def crp_generate(*, summary: ChairSummary, by, role: Drafter) -> CrpDocument:
     try:
         with transaction.atomic():
             document = CrpDocument.objects.create(
-                summary=summary, revision=revision, symbol=symbol, correction=_correction(symbol), requested_by=by
+                summary=summary,
+                revision=revision,
+                symbol=symbol,
+                correction=_correction(symbol),
+                requested_by=by,
             )
     except IntegrityError:
         # Two people asked at the same moment: the other's document is the one.
