@@ -342,6 +342,12 @@ SHARED_WEB_HOSTS = frozenset(
     }
 )  # fmt: skip
 
+# --- The Chair's summary and its CRP ------------------------------------------------
+
+# How long a worker holds a CRP render before another may take it over: longer than the
+# render task's hard time limit (reports.tasks), so that a live worker never loses it.
+CRP_RENDER_LEASE_SECONDS = env.read_count("CRP_RENDER_LEASE_SECONDS", default=180)
+
 # --- Written comments -----------------------------------------------------------------
 
 WRITTEN_COMMENT_MAX_WORDS = 2000

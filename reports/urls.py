@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import editor, pdf, revisions, staff
+from .views import documents_desk, editor, pdf, revisions, staff
 
 app_name = "reports"
 
@@ -10,6 +10,17 @@ urlpatterns = [
     path("dialogues/<int:pk>/summary/from-data/", editor.from_data, name="summary_from_data"),
     path("dialogues/<int:pk>/summary/symbol/", editor.symbol, name="summary_symbol"),
     path("dialogues/<int:pk>/summary/pdf/", pdf.summary_pdf, name="summary_pdf"),
+    path("dialogues/<int:pk>/summary/pdf/generate/", documents_desk.generate, name="summary_generate"),
+    path(
+        "dialogues/<int:pk>/summary/documents/<int:document>/",
+        documents_desk.status,
+        name="summary_document_status",
+    ),
+    path(
+        "dialogues/<int:pk>/summary/documents/<int:document>/pdf/",
+        documents_desk.download,
+        name="summary_document_pdf",
+    ),
     path("dialogues/<int:pk>/summary/revisions/", revisions.revision_list, name="summary_revisions"),
     path("dialogues/<int:pk>/summary/revisions/compare/", revisions.compare, name="summary_compare"),
     path(
