@@ -179,11 +179,15 @@ def get_document_for_user(user, document_pk: int) -> CrpDocument:
     return document
 
 
-def get_summary_document_for_user(user, dialogue_pk: int, document_pk: int) -> tuple[ChairSummary, CrpDocument]:
+def get_summary_document_for_user(
+    user, dialogue_pk: int, document_pk: int
+) -> tuple[ChairSummary, CrpDocument]:
     """One of a summary's documents, published or not, for its Chairs and the secretariat; else 404."""
     _dialogue, summary, _role = get_summary_for_user(user, dialogue_pk)
     if summary is None:
         raise Http404
-    document = get_object_or_404(CrpDocument.objects.select_related("revision"), summary=summary, pk=document_pk)
+    document = get_object_or_404(
+        CrpDocument.objects.select_related("revision"), summary=summary, pk=document_pk
+    )
     document.summary = summary
     return summary, document

@@ -60,7 +60,9 @@ def download(request: HttpRequest, pk: int, document: int) -> HttpResponse:
         document_.file.open("rb"),
         content_type="application/pdf",
         headers={
-            "Content-Disposition": content_disposition_header(False, f"{services.document_slug(document_.symbol)}.pdf"),
+            "Content-Disposition": content_disposition_header(
+                False, f"{services.document_slug(document_.symbol)}.pdf"
+            ),
             "Cache-Control": "private, no-store",
         },
     )
