@@ -5,8 +5,8 @@ what no worker is doing. (Tasks run in the test's process here; the killed worke
 test_crp_worker.py.)"""
 
 import datetime
-import io
 import hashlib
+import io
 import logging
 
 import pytest
