@@ -241,6 +241,16 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# A task a worker took and never acknowledged (the worker was killed) goes back to the
+# queue after this many seconds (Redis). Longer than any task runs, or a live one would be
+# handed out twice; the test of a killed worker sets it short.
+TASK_VISIBILITY_TIMEOUT = env.read_count("CELERY_VISIBILITY_TIMEOUT", default=3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": TASK_VISIBILITY_TIMEOUT,
+    # How often a worker looks for such tasks: a tenth of the timeout, from 1 s to 60 s.
+    "unacked_restore_interval": max(1, min(60, TASK_VISIBILITY_TIMEOUT // 10)),
+    "unacked_restore_throttle": 1,
+}
 CELERY_TIMEZONE = TIME_ZONE
 # PDF renders take seconds and hundreds of megabytes: their own queue, so that e-mail
 # never waits behind them, served by workers started with `-Q default,pdf` (or `-Q pdf`).
