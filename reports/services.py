@@ -43,6 +43,7 @@ from .permissions import Drafter
 logger = logging.getLogger(__name__)
 
 State = ChairSummary.State
+CrpState = CrpDocument.State
 Kind = SummaryRevision.Kind
 
 NEXT_STATES = {
@@ -465,7 +466,6 @@ def document_slug(symbol: str) -> str:
 # once, and one redelivered after its worker died takes the expired lease over. A render
 # that fails ends ``failed`` with a message; the documents before it stay as they were.
 
-CrpState = CrpDocument.State
 CRP_NEXT_STATES = {
     CrpState.QUEUED: frozenset({CrpState.RUNNING}),
     # running → running: another worker takes over an expired lease; → queued: the
