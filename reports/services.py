@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dialogue_portal import locks
 from dialogue_portal.links import absolute_reverse
@@ -476,6 +477,14 @@ CRP_NEXT_STATES = {
 }
 
 
+# Renders begun without an end (each worker died) before the periodic job gives up.
+CRP_MAX_ATTEMPTS = 3
+GIVEN_UP = gettext_lazy(
+    "The PDF could not be made: the render stopped three times without finishing. The text may be "
+    "too long to print; tell the secretariat."
+)
+
+
 def request_render(document_id: int) -> None:
     """Ask a worker to render the document. A broker that is down is logged, never raised:
     the document is stored as queued, and the periodic job hands it to a worker later."""
@@ -631,19 +640,24 @@ def crp_requeue_stale() -> int:
     lease = datetime.timedelta(seconds=settings.CRP_RENDER_LEASE_SECONDS)
     handed = []
     for document in CrpDocument.objects.filter(state=CrpState.RUNNING, lease_until__lt=now):
+        # A render that killed its worker each time (or met an error each time) is given up.
+        given_up = document.attempts >= CRP_MAX_ATTEMPTS
         try:
             transition(
                 document,
-                to=CrpState.QUEUED,
+                to=CrpState.FAILED if given_up else CrpState.QUEUED,
                 by=None,
                 next_states=CRP_NEXT_STATES,
                 where={"lease_until": document.lease_until},
-                note=_("The lease had run out: queued again."),
-                changes={"lease_until": None},
+                note=_("The lease had run out: queued again.") if not given_up else "",
+                changes={"lease_until": None, "finished_at": now, "message": str(GIVEN_UP)}
+                if given_up
+                else {"lease_until": None},
             )
         except TransitionNotAllowed:
             continue  # a worker took it over meanwhile
-        handed.append(document.pk)
+        if not given_up:
+            handed.append(document.pk)
     waiting = CrpDocument.objects.filter(state=CrpState.QUEUED, requested_at__lt=now - lease)
     handed.extend(waiting.exclude(pk__in=handed).values_list("pk", flat=True))
     for pk in handed:

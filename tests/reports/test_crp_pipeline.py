@@ -338,3 +338,17 @@ def test_an_empty_summary_offers_no_generate_and_refuses_it(generate, chair_clie
     assert "The summary is empty" in response.content.decode()
     assert not CrpDocument.objects.exists()
     assert ChairSummary.objects.get().state == "draft"
+
+
+def test_a_render_that_never_finishes_is_given_up_with_a_message(summary, revision):
+    from django.core.management import call_command
+
+    document = _queued(summary, revision)
+    claim(document, to=State.RUNNING, lease_for=datetime.timedelta(0), next_states=services.CRP_NEXT_STATES)
+    CrpDocument.objects.filter(pk=document.pk).update(attempts=services.CRP_MAX_ATTEMPTS)
+
+    call_command("run_due_tasks", stdout=io.StringIO())
+
+    document.refresh_from_db()
+    assert document.is_failed
+    assert "stopped three times" in document.message
