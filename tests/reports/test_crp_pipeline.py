@@ -10,7 +10,8 @@ import io
 import logging
 
 import pytest
-from django.core.files.storage import default_storage
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, default_storage
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -352,3 +353,49 @@ def test_a_render_that_never_finishes_is_given_up_with_a_message(summary, revisi
     document.refresh_from_db()
     assert document.is_failed
     assert "stopped three times" in document.message
+
+
+class RemoteStorage(Storage):
+    """Storage as S3-compatible storage (django-storages) is: objects by name, no local path
+    (``Storage.path`` raises NotImplementedError)."""
+
+    objects: dict[str, bytes] = {}
+
+    def _save(self, name, content):
+        self.objects[name] = content.read()
+        return name
+
+    def _open(self, name, mode="rb"):
+        return ContentFile(self.objects[name], name=name)
+
+    def exists(self, name):
+        return name in self.objects
+
+    def delete(self, name):
+        self.objects.pop(name, None)
+
+
+def test_a_storage_without_local_paths_gets_the_file_whole_under_its_hash(summary, revision, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": f"{RemoteStorage.__module__}.{RemoteStorage.__qualname__}"},
+    }
+    document = _queued(summary, revision)
+
+    services.crp_render(document_id=document.pk)
+
+    document.refresh_from_db()
+    assert document.is_succeeded
+    assert document.file.name == f"crp/{document.sha256}.pdf"
+    with document.file.open("rb") as file:
+        assert hashlib.sha256(file.read()).hexdigest() == document.sha256
+
+
+def test_on_a_local_disk_no_temporary_file_is_left_beside_the_pdf(summary, revision):
+    document = _queued(summary, revision)
+
+    services.crp_render(document_id=document.pk)
+
+    document.refresh_from_db()
+    assert _files() == [f"{document.sha256}.pdf"]
+    assert default_storage.listdir("crp/tmp")[1] == []
