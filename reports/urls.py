@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import documents_desk, editor, pdf, revisions, staff
+from .views import documents, documents_desk, editor, pdf, revisions, staff
 
 app_name = "reports"
 
@@ -41,5 +41,11 @@ urlpatterns = [
     path("dialogues/<int:pk>/summary/<slug:action>/", editor.summary_action, name="summary_action"),
     path("staff/summaries/", staff.summaries, name="staff_summaries"),
     # --- The public documents page (reports/views/documents.py) ---
+    # A slug is the base symbol with its slashes made hyphens; it keeps the symbol's dots
+    # (CTOC-COP-WG.6-2022-CRP.2), which <slug:> would refuse. The feed comes first.
+    path("documents/", documents.document_list, name="documents"),
+    path("documents/feed/", documents.feed, name="documents_feed"),
+    path("documents/<str:slug>/", documents.document_latest, name="document_latest"),
+    path("documents/<str:slug>/<int:correction>/", documents.document_revision, name="document_revision"),
     # --- end of the public documents page ---
 ]
