@@ -259,9 +259,9 @@ def test_the_periodic_job_requeues_expired_and_forgotten_documents_and_they_comp
 
 
 def _forget_connections(app) -> None:
-    # Celery keeps its connections to the broker it first reached: drop them, so that the
-    # next task goes to the broker configured now.
-    app.pool.force_close_all()
+    # Celery keeps a pool of connections to the broker it first reached (even eager tasks
+    # take a producer from it): let go of it, so that the next task reaches the broker
+    # configured now. Not closed: a closed pool would be handed out again.
     app._pool = None
     app.amqp._producer_pool = None
 
