@@ -529,7 +529,10 @@ def worker_cpu_seconds(worker) -> float:
     ticks = os.sysconf("SC_CLK_TCK")
     pids = [worker.pid]
     for task in Path(f"/proc/{worker.pid}/task").iterdir():
-        pids += [int(pid) for pid in (task / "children").read_text().split()]
+        try:
+            pids += [int(pid) for pid in (task / "children").read_text().split()]
+        except OSError:  # a thread that ended meanwhile (or a kernel without the file)
+            continue
     total = 0
     for pid in pids:
         try:

@@ -131,12 +131,7 @@ def _file_response(document: CrpDocument | None) -> FileResponse:
         handle = document.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(
-        handle, content_type="application/pdf", filename=f"{document_slug(document.symbol)}.pdf"
-    )
-    # The browser must not second-guess the type.
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return FileResponse(handle, content_type="application/pdf", filename=f"{document_slug(document.symbol)}.pdf")
 
 
 @require_safe
