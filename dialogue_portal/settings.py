@@ -241,7 +241,23 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# A task a worker took and never acknowledged (the worker was killed) goes back to the
+# queue after this many seconds (Redis). Longer than any task runs, or a live one would be
+# handed out twice; the test of a killed worker sets it short.
+TASK_VISIBILITY_TIMEOUT = env.read_count("CELERY_VISIBILITY_TIMEOUT", default=3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": TASK_VISIBILITY_TIMEOUT,
+    # How often a worker looks for such tasks: a tenth of the timeout, from 1 s to 60 s.
+    "unacked_restore_interval": max(1, min(60, TASK_VISIBILITY_TIMEOUT // 10)),
+    "unacked_restore_throttle": 1,
+}
 CELERY_TIMEZONE = TIME_ZONE
+# PDF renders take seconds and hundreds of megabytes: their own queue, so that e-mail
+# never waits behind them, served by workers started with `-Q default,pdf` (or `-Q pdf`).
+CELERY_TASK_ROUTES = {"reports.render_crp": {"queue": "pdf"}}
+# A worker process that grew past this (in KiB) is replaced after its task: WeasyPrint's
+# caches are not given back otherwise.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = 600_000
 # Every periodic job of the portal. `manage.py run_due_tasks` runs each of them once,
 # for the embedded default and for cron; Celery beat runs them on this schedule.
 CELERY_BEAT_SCHEDULE = {
@@ -259,6 +275,11 @@ CELERY_BEAT_SCHEDULE = {
     "admit-accreditations-after-silence": {
         "task": "stakeholders.admit_after_silence",
         "schedule": crontab(hour=0, minute=30),
+    },
+    # CRP renders no worker is doing: a worker that died, a broker that was down.
+    "requeue-stale-crp-documents": {
+        "task": "reports.requeue_stale_crp_documents",
+        "schedule": 60.0,
     },
     # Files kept from a refused save of a written comment, whose form was left.
     "sweep-kept-comment-files": {
@@ -330,6 +351,12 @@ SHARED_WEB_HOSTS = frozenset(
         "gitlab.io", "google.com", "sites.google.com", "linktr.ee", "about.me", "canva.site",
     }
 )  # fmt: skip
+
+# --- The Chair's summary and its CRP ------------------------------------------------
+
+# How long a worker holds a CRP render before another may take it over: longer than the
+# render task's hard time limit (reports.tasks), so that a live worker never loses it.
+CRP_RENDER_LEASE_SECONDS = env.read_count("CRP_RENDER_LEASE_SECONDS", default=180)
 
 # --- Written comments -----------------------------------------------------------------
 

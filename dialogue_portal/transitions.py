@@ -44,6 +44,7 @@ def transition(
     changes: Mapping[str, Any] | None = None,
     on_behalf_of: str = "",
     occurred_at: datetime.datetime | None = None,
+    where: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
     """Move ``instance`` to state ``to``, saving ``changes`` with it.
 
@@ -51,7 +52,8 @@ def transition(
     ``AuditEvent`` row. Raises ``TransitionNotAllowed`` and writes nothing when the
     move is not in ``next_states`` or the row left its state meanwhile. ``on_behalf_of``
     names the organisation the secretariat acts for; ``occurred_at`` is when the move
-    really happened, when it is recorded after the fact.
+    really happened, when it is recorded after the fact. ``where`` adds columns that must
+    still hold the values read (a worker's lease, see :func:`claim`).
     """
     current = getattr(instance, field)
     name = instance._meta.verbose_name
@@ -66,7 +68,11 @@ def transition(
             code="illegal_transition",
         )
     values = {field: to, **_touched(instance), **(changes or {})}
-    moved = type(instance)._default_manager.filter(pk=instance.pk, **{field: current}).update(**values)
+    moved = (
+        type(instance)
+        ._default_manager.filter(pk=instance.pk, **{field: current}, **(where or {}))
+        .update(**values)
+    )
     if moved != 1:
         raise _stale(instance)
     for attr, value in values.items():
@@ -125,6 +131,47 @@ def save_in_state(
         raise _stale(instance)
     for attr, value in values.items():
         setattr(instance, attr, value)
+
+
+def claim(
+    instance: models.Model,
+    *,
+    to: str,
+    lease_for: datetime.timedelta,
+    next_states: NextStates,
+    field: str = "state",
+    changes: Mapping[str, Any] | None = None,
+) -> bool:
+    """A worker takes ``instance`` into the working state ``to`` for ``lease_for``.
+
+    From a waiting state, or from ``to`` itself once the lease (``lease_until``) has run
+    out: a worker that died mid-task leaves its lease to expire, and the next delivery of
+    the task takes the work over. The finish then names the lease it holds
+    (``transition(…, where={"lease_until": …})``), so a worker that comes back after
+    losing its claim cannot overwrite the one that took over. Side effects: one UPDATE
+    (state, a new ``lease_until``, ``changes``) and one audit row. Returns False and
+    writes nothing when the move is not allowed or another worker holds the lease.
+    """
+    current = getattr(instance, field)
+    if to not in next_states.get(current, frozenset()):
+        return False
+    now = timezone.now()
+    condition = {"pk": instance.pk, field: current}
+    if current == to:
+        condition["lease_until__lt"] = now
+    values = {field: to, "lease_until": now + lease_for, **_touched(instance), **(changes or {})}
+    with transaction.atomic():
+        if type(instance)._default_manager.filter(**condition).update(**values) != 1:
+            return False
+        instance.refresh_from_db(fields=[field, "lease_until", *(changes or {})])
+        record(
+            instance,
+            by=None,
+            from_state=current,
+            to_state=to,
+            note=_("The lease had run out: taken over.") if current == to else "",
+        )
+    return True
 
 
 def record(

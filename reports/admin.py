@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from dialogue_portal.admin import PortalModelAdmin, PortalTabularInline
 
-from .models import ChairSummary, SummaryRevision
+from .models import ChairSummary, CrpDocument, SummaryRevision
 
 
 class _ReadOnly:
@@ -55,4 +55,20 @@ class SummaryRevisionAdmin(_ReadOnly, PortalModelAdmin):
         "restored_from",
         "text",
     ]
+    readonly_fields = fields
+
+
+@admin.register(CrpDocument)
+class CrpDocumentAdmin(_ReadOnly, PortalModelAdmin):
+    # A document is made by a worker and published from the summary's page; a published
+    # file never changes, so nothing here edits one.
+    list_display = ["symbol", "state", "pages", "size", "requested_at", "published_at"]
+    list_filter = ["state"]
+    search_fields = ["symbol", "sha256"]
+    list_select_related = ["summary"]
+    fields = [
+        "summary", "revision", "symbol", "correction", "state", "requested_by", "requested_at",
+        "attempts", "lease_until", "started_at", "finished_at", "file", "sha256", "pages", "size",
+        "render_seconds", "message", "published_at", "published_by",
+    ]  # fmt: skip
     readonly_fields = fields

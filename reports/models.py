@@ -156,3 +156,109 @@ class SummaryRevision(models.Model):
         if self.author is None:
             return "—"
         return self.author.get_full_name() or self.author.email
+
+
+class CrpState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Rendering")
+    SUCCEEDED = "succeeded", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class CrpDocumentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_at__isnull=False)
+
+
+@state_properties
+class CrpDocument(models.Model):
+    """A PDF rendered from one summary revision: the Conference Room Paper, once published.
+
+    Rendered by a worker (``reports.tasks.render_crp``) that claims the row with a lease,
+    so a redelivered task finishes the work of a worker that died. The file is named by
+    its SHA-256 and, once published, never changes: a correction is another document,
+    printed and published as ``<symbol>/Rev.1``, ``/Rev.2`` …
+    """
+
+    State = CrpState
+
+    summary = models.ForeignKey(
+        ChairSummary, verbose_name=_("summary"), on_delete=models.PROTECT, related_name="documents"
+    )
+    revision = models.ForeignKey(
+        SummaryRevision, verbose_name=_("revision"), on_delete=models.PROTECT, related_name="documents"
+    )
+    # The symbol printed on the document: the summary's, with "/Rev.N" for a correction.
+    symbol = models.CharField(_("document symbol"), max_length=120)
+    correction = models.PositiveSmallIntegerField(_("correction"), default=0)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    # The worker's claim: another worker may take the document over once it has passed.
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, editable=False)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True, editable=False)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True, editable=False)
+    file = models.FileField(_("file"), upload_to="crp/", blank=True, editable=False)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True, editable=False)
+    size = models.PositiveIntegerField(_("size in bytes"), null=True, blank=True, editable=False)
+    render_seconds = models.FloatField(_("render time in seconds"), null=True, blank=True, editable=False)
+    # Why a render failed, in words a Chair can read.
+    message = models.TextField(_("message"), blank=True, editable=False)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = CrpDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("CRP document")
+        verbose_name_plural = _("CRP documents")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=CrpState.values), name="crp_state_valid"),
+            # One render per revision and symbol, whoever asks and however often: a failed
+            # one may be asked again.
+            models.UniqueConstraint(
+                fields=["revision", "symbol"],
+                condition=~Q(state=CrpState.FAILED),
+                name="crp_one_render_per_revision",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=CrpState.SUCCEEDED) | (~Q(sha256="") & ~Q(file="") & Q(pages__gte=1)),
+                name="crp_succeeded_has_file",
+            ),
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True) | Q(state=CrpState.SUCCEEDED),
+                name="crp_published_succeeded",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=CrpState.RUNNING) | Q(lease_until__isnull=False),
+                name="crp_running_has_lease",
+            ),
+            # /Rev.1 is published once: two publications cannot take the same number.
+            models.UniqueConstraint(
+                fields=["summary", "correction"],
+                condition=Q(published_at__isnull=False),
+                name="crp_one_publication_per_correction",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "lease_until"], name="crp_state_lease")]
+
+    def __str__(self) -> str:
+        return self.symbol

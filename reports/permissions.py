@@ -16,7 +16,7 @@ from dialogue_portal.roles import is_secretariat
 from sessions.models import Dialogue
 from sessions.selectors import with_ordinals
 
-from .models import ChairSummary, SummaryRevision
+from .models import ChairSummary, CrpDocument, SummaryRevision
 
 State = ChairSummary.State
 
@@ -124,18 +124,70 @@ def approve_refusal(summary: ChairSummary, role: Drafter) -> str | None:
 def reopen_refusal(summary: ChairSummary, role: Drafter) -> str | None:
     # Sending back leads to a draft too: NEXT_STATES alone would let a summary in review
     # be "reopened", past the secretariat's review.
-    if not summary.is_approved:
-        return _("Only an approved summary can be reopened.")
+    if not (summary.is_approved or summary.is_published):
+        return _("Only an approved or published summary can be reopened.")
+    # A published CRP is corrected by a revision (/Rev.1): the secretariat decides that.
+    if summary.is_published and not role.is_secretariat:
+        return _("Only the secretariat reopens a published summary, to publish a corrected revision.")
     return None
 
 
 def symbol_refusal(summary: ChairSummary, role: Drafter) -> str | None:
     if not role.is_secretariat:
         return _("Only the secretariat sets the document symbol.")
-    if summary.state == State.PUBLISHED:
+    # Once a CRP is out under it, a symbol is the document's name for good: corrections
+    # print it with /Rev.1.
+    if summary.is_published or CrpDocument.objects.filter(summary=summary).published().exists():
         return _("The summary is published: its symbol no longer changes.")
     return None
 
 
 def restore_refusal(summary: ChairSummary, role: Drafter) -> str | None:
     return edit_refusal(summary, role)
+
+
+# --- The CRP document -------------------------------------------------------------------
+
+
+def generate_refusal(summary: ChairSummary | None, role: Drafter) -> str | None:
+    """A PDF of any saved text, in any state: the Chairs preview their draft as it prints."""
+    if summary is None or summary.current_revision is None or not summary.current_revision.text.strip():
+        return _("The summary is empty: save its text before making its PDF.")
+    if not summary.symbol:
+        return _("The summary has no document symbol yet: the secretariat sets it before the PDF is made.")
+    return None
+
+
+def publish_refusal(summary: ChairSummary, role: Drafter) -> str | None:
+    from .selectors import publishable_document
+
+    if not role.is_secretariat:
+        return _("Only the secretariat publishes a Conference Room Paper.")
+    if not summary.is_approved:
+        return _("Only an approved summary is published: a Chair approves it first.")
+    if publishable_document(summary) is None:
+        return _("Generate the PDF of the approved text first: it is published once it is ready.")
+    return None
+
+
+def get_document_for_user(user, document_pk: int) -> CrpDocument:
+    """A document to download: a published one for anyone; else only for the dialogue's
+    Chairs and the secretariat, and 404 for everyone else, as for a missing one."""
+    document = get_object_or_404(CrpDocument.objects.select_related("summary__dialogue"), pk=document_pk)
+    if document.published_at is None and drafter(user, document.summary.dialogue) is None:
+        raise Http404
+    return document
+
+
+def get_summary_document_for_user(
+    user, dialogue_pk: int, document_pk: int
+) -> tuple[ChairSummary, CrpDocument]:
+    """One of a summary's documents, published or not, for its Chairs and the secretariat; else 404."""
+    _dialogue, summary, _role = get_summary_for_user(user, dialogue_pk)
+    if summary is None:
+        raise Http404
+    document = get_object_or_404(
+        CrpDocument.objects.select_related("revision"), summary=summary, pk=document_pk
+    )
+    document.summary = summary
+    return summary, document

@@ -7,37 +7,52 @@ that base. When another save came in between, the two are merged paragraph by pa
 kept if they changed the same one.
 """
 
+import datetime
+import hashlib
+import logging
+import os
 import re
+import time
+import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dialogue_portal import locks
 from dialogue_portal.links import absolute_reverse
 from dialogue_portal.mail import send_templated
 from dialogue_portal.roles import secretariat_emails
-from dialogue_portal.transitions import TransitionNotAllowed, record, save_in_state, transition
+from dialogue_portal.transitions import TransitionNotAllowed, claim, record, save_in_state, transition
 from sessions.models import Dialogue
+from stakeholders.selectors import focal_point_emails
 
-from . import permissions
+from . import crp, permissions, selectors
 from .markup import join_paragraphs, split_paragraphs
 from .merging import Conflict, merge
-from .models import ChairSummary, SummaryRevision
+from .models import ChairSummary, CrpDocument, SummaryRevision
 from .opening import opening_text
 from .permissions import Drafter
 
+logger = logging.getLogger(__name__)
+
 State = ChairSummary.State
+CrpState = CrpDocument.State
 Kind = SummaryRevision.Kind
 
 NEXT_STATES = {
     State.DRAFT: frozenset({State.IN_REVIEW}),
     State.IN_REVIEW: frozenset({State.DRAFT, State.APPROVED}),
     State.APPROVED: frozenset({State.DRAFT, State.PUBLISHED}),
-    State.PUBLISHED: frozenset(),
+    # Reopened to correct it: the published CRP stays, its correction is /Rev.1.
+    State.PUBLISHED: frozenset({State.DRAFT}),
 }
 
 # A save that loses the compare-and-set merges and tries again; after this many losses in
@@ -399,3 +414,252 @@ def summary_reopen(*, summary: ChairSummary, by, role: Drafter, reason: str) -> 
     recipients = [*_chair_emails(summary, besides=by), *secretariat_emails()]
     _notify(summary, "reopened", [address for address in recipients if address != by.email], by, reason)
     return summary
+
+
+@transaction.atomic
+def summary_publish(*, summary: ChairSummary, by, role: Drafter) -> CrpDocument:
+    """Approved → published, with the rendered PDF of the approved text as the dialogue's CRP.
+
+    Side effects: the document's publication (who, when: a compare-and-set, so it is
+    published once), the summary's state with an audit row naming the symbol, an e-mail
+    to the Chairs and to the focal points of the participating organisations. A document
+    published before stays downloadable, superseded by this one.
+    """
+    _refuse(permissions.publish_refusal(summary, role))
+    document = selectors.publishable_document(summary)
+    now = timezone.now()
+    published = CrpDocument.objects.filter(
+        pk=document.pk, state=CrpState.SUCCEEDED, published_at__isnull=True
+    ).update(published_at=now, published_by=by)
+    if published != 1:
+        raise TransitionNotAllowed(
+            _("This document was published meanwhile; reload the page."), code="stale_state"
+        )
+    document.published_at, document.published_by = now, by
+    _move(summary, to=State.PUBLISHED, by=by, note=document.symbol)
+    record(document, by=by, from_state=CrpState.SUCCEEDED, to_state="published", note=document.symbol)
+    recipients = [
+        *_chair_emails(summary),
+        *focal_point_emails(selectors.participating_organisations(summary.dialogue)),
+    ]
+    send_templated(
+        "reports/email/published",
+        sorted(set(recipients)),
+        {
+            "dialogue": str(summary.dialogue),
+            "symbol": document.symbol,
+            "url": absolute_reverse("reports:document_latest", args=[document_slug(summary.symbol)]),
+        },
+    )
+    return document
+
+
+def document_slug(symbol: str) -> str:
+    """A symbol in a URL: its slashes made hyphens (CTOC-COP-WG.6-2022-CRP.2)."""
+    return symbol.replace("/", "-")
+
+
+# --- The CRP document ----------------------------------------------------------------
+#
+# "Generate PDF" stores a queued CrpDocument and, once the transaction has committed,
+# asks a worker to render it (on the embedded default the task runs at once, inside the
+# request). The worker claims the document with a lease; a task delivered twice renders
+# once, and one redelivered after its worker died takes the expired lease over. A render
+# that fails ends ``failed`` with a message; the documents before it stay as they were.
+
+CRP_NEXT_STATES = {
+    CrpState.QUEUED: frozenset({CrpState.RUNNING}),
+    # running → running: another worker takes over an expired lease; → queued: the
+    # periodic job hands an expired one back to the queue when no redelivery came.
+    CrpState.RUNNING: frozenset({CrpState.RUNNING, CrpState.SUCCEEDED, CrpState.FAILED, CrpState.QUEUED}),
+    CrpState.SUCCEEDED: frozenset(),
+    CrpState.FAILED: frozenset(),
+}
+
+
+# Renders begun without an end (each worker died) before the periodic job gives up.
+CRP_MAX_ATTEMPTS = 3
+GIVEN_UP = gettext_lazy(
+    "The PDF could not be made: the render stopped three times without finishing. The text may be "
+    "too long to print; tell the secretariat."
+)
+
+
+def request_render(document_id: int) -> None:
+    """Ask a worker to render the document. A broker that is down is logged, never raised:
+    the document is stored as queued, and the periodic job hands it to a worker later."""
+    from .tasks import render_crp
+
+    try:
+        render_crp.delay(document_id=document_id)
+    except Exception:
+        logger.warning(
+            "Could not hand CRP document %s to a worker; the periodic job will.", document_id, exc_info=True
+        )
+
+
+@transaction.atomic
+def crp_generate(*, summary: ChairSummary, by, role: Drafter) -> CrpDocument:
+    """A document of the summary's current revision, queued for rendering.
+
+    Side effects: one CrpDocument (queued) and an audit row, the render asked of a worker
+    after commit. The same revision asked again gives the document already made or on its
+    way (one render, one file), unless that one failed.
+    """
+    _refuse(permissions.generate_refusal(summary, role))
+    symbol = selectors.next_crp_symbol(summary)
+    revision = summary.current_revision
+    existing = CrpDocument.objects.filter(revision=revision, symbol=symbol).exclude(state=CrpState.FAILED)
+    if (document := existing.first()) is not None:
+        return document
+    try:
+        with transaction.atomic():
+            document = CrpDocument.objects.create(
+                summary=summary,
+                revision=revision,
+                symbol=symbol,
+                correction=_correction(symbol),
+                requested_by=by,
+            )
+    except IntegrityError:
+        # Two people asked at the same moment: the other's document is the one.
+        return existing.get()
+    record(document, by=by, from_state="", to_state=CrpState.QUEUED)
+    transaction.on_commit(lambda: request_render(document.pk))
+    return document
+
+
+def _correction(symbol: str) -> int:
+    match = re.search(r"/Rev\.(\d+)$", symbol)
+    return int(match[1]) if match else 0
+
+
+def crp_render(*, document_id: int) -> CrpDocument | None:
+    """Render a queued document (the worker's part). Returns None when it is gone.
+
+    Side effects: the claim (running, a lease, an audit row), the PDF stored under its
+    SHA-256, then succeeded (file, hash, pages, size, time) or failed (message), each with
+    an audit row. Does nothing when another worker holds the document or it is done.
+    """
+    document = CrpDocument.objects.select_related("revision__summary").filter(pk=document_id).first()
+    if document is None:
+        return None
+    lease_for = datetime.timedelta(seconds=settings.CRP_RENDER_LEASE_SECONDS)
+    if not claim(
+        document,
+        to=CrpState.RUNNING,
+        lease_for=lease_for,
+        next_states=CRP_NEXT_STATES,
+        changes={"attempts": F("attempts") + 1, "started_at": timezone.now()},
+    ):
+        return document
+    held = {"lease_until": document.lease_until}
+    started = time.perf_counter()
+    try:
+        rendered = crp.summary_pdf(revision=document.revision, symbol=document.symbol)
+    except Exception as error:
+        if is_transient(error):
+            raise  # the task retries with backoff; the lease lets the retry take over
+        logger.exception("CRP document %s could not be rendered", document.pk)
+        transition(
+            document,
+            to=CrpState.FAILED,
+            by=None,
+            next_states=CRP_NEXT_STATES,
+            where=held,
+            note=type(error).__name__,
+            changes={"finished_at": timezone.now(), "lease_until": None, "message": failure_message(error)},
+        )
+        return document
+    seconds = time.perf_counter() - started
+    digest = hashlib.sha256(rendered.pdf).hexdigest()
+    name = store_pdf(rendered.pdf, digest)
+    transition(
+        document,
+        to=CrpState.SUCCEEDED,
+        by=None,
+        next_states=CRP_NEXT_STATES,
+        where=held,
+        changes={
+            "file": name,
+            "sha256": digest,
+            "pages": rendered.pages,
+            "size": len(rendered.pdf),
+            "render_seconds": round(seconds, 3),
+            "finished_at": timezone.now(),
+            "lease_until": None,
+        },
+    )
+    return document
+
+
+def is_transient(error: Exception) -> bool:
+    """An error a second try may not meet: the database or the storage was away."""
+    from django.db import InterfaceError, OperationalError
+
+    return isinstance(error, OperationalError | InterfaceError | ConnectionError | TimeoutError)
+
+
+def failure_message(error: Exception) -> str:
+    """What a Chair reads when the PDF could not be made: what happened, and what to do."""
+    return _(
+        "The PDF could not be made (%(error)s). Check the text for problems listed beside the "
+        "editor, then generate it again; if it fails again, tell the secretariat."
+    ) % {"error": type(error).__name__}
+
+
+def store_pdf(pdf: bytes, digest: str) -> str:
+    """Store ``pdf`` under ``crp/<sha256>.pdf`` and return the name; whole or not at all.
+
+    Named by its content, a file already there holds these very bytes. On a local disk
+    the bytes go to a temporary name first and are moved into place in one step, so no
+    reader ever fetches half a PDF; on remote storage (S3) an object appears only once its
+    upload is complete.
+    """
+    name = f"crp/{digest}.pdf"
+    if default_storage.exists(name):
+        return name
+    try:
+        final_path = default_storage.path(name)
+    except NotImplementedError:
+        return default_storage.save(name, ContentFile(pdf))
+    temporary = default_storage.save(f"crp/tmp/{uuid.uuid4().hex}.pdf", ContentFile(pdf))
+    os.makedirs(os.path.dirname(final_path), exist_ok=True)
+    os.replace(default_storage.path(temporary), final_path)
+    return name
+
+
+def crp_requeue_stale() -> int:
+    """The periodic job: documents no worker is rendering go back to a worker.
+
+    A running document whose lease ran out (its worker died, no redelivery came) is
+    queued again; a queued one that waited past a lease (the broker was down when it was
+    asked) is asked again. Returns how many were handed on.
+    """
+    now = timezone.now()
+    lease = datetime.timedelta(seconds=settings.CRP_RENDER_LEASE_SECONDS)
+    handed = []
+    for document in CrpDocument.objects.filter(state=CrpState.RUNNING, lease_until__lt=now):
+        # A render that killed its worker each time (or met an error each time) is given up.
+        given_up = document.attempts >= CRP_MAX_ATTEMPTS
+        try:
+            transition(
+                document,
+                to=CrpState.FAILED if given_up else CrpState.QUEUED,
+                by=None,
+                next_states=CRP_NEXT_STATES,
+                where={"lease_until": document.lease_until},
+                note=_("The lease had run out: queued again.") if not given_up else "",
+                changes={"lease_until": None, "finished_at": now, "message": str(GIVEN_UP)}
+                if given_up
+                else {"lease_until": None},
+            )
+        except TransitionNotAllowed:
+            continue  # a worker took it over meanwhile
+        if not given_up:
+            handed.append(document.pk)
+    waiting = CrpDocument.objects.filter(state=CrpState.QUEUED, requested_at__lt=now - lease)
+    handed.extend(waiting.exclude(pk__in=handed).values_list("pk", flat=True))
+    for pk in handed:
+        request_render(pk)
+    return len(handed)

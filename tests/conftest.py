@@ -92,7 +92,7 @@ def celery_worker(transactional_db):
         pool="threads",
         concurrency=2,
         perform_ping_check=False,
-        queues=[settings.CELERY_TASK_DEFAULT_QUEUE],
+        queues=[settings.CELERY_TASK_DEFAULT_QUEUE, "pdf"],
         shutdown_timeout=30,
     ) as worker:
         yield worker

@@ -1,14 +1,17 @@
 import datetime
+import hashlib
 import zoneinfo
 
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from dialogue_portal.roles import SECRETARIAT_GROUP
-from reports.models import ChairSummary, SummaryRevision
+from reports.models import ChairSummary, CrpDocument, SummaryRevision
 from sessions.models import (
     AgendaItem,
     ChairInvitation,
@@ -337,3 +340,47 @@ class SummaryRevisionFactory(factory.django.DjangoModelFactory):
                 current_revision=obj, revision_count=obj.number
             )
             obj.summary.refresh_from_db()
+
+
+# --- CRP documents ------------------------------------------------------------------------
+#
+
+
+def tiny_pdf(text: str) -> bytes:
+    """A one-page PDF small enough to write by hand; ``text`` (in a comment) makes its bytes,
+    and so its SHA-256 and file name, its own."""
+    return (
+        b"%PDF-1.4\n%" + text.encode() + b"\n"
+        b"1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+
+
+class CrpDocumentFactory(factory.django.DjangoModelFactory):
+    """A rendered document of its summary's current revision, its file in the default storage
+    as the worker leaves it (``crp/<sha256>.pdf``); ``published=True`` publishes it.
+    ``correction=N`` makes it /Rev.N of its summary's symbol."""
+
+    class Meta:
+        model = CrpDocument
+
+    class Params:
+        content = factory.Sequence(lambda n: tiny_pdf(f"document {n}"))
+        published = factory.Trait(published_at=factory.LazyFunction(timezone.now))
+
+    summary = factory.SubFactory(ChairSummaryFactory)
+    revision = factory.SubFactory(SummaryRevisionFactory, summary=factory.SelfAttribute("..summary"))
+    correction = 0
+    symbol = factory.LazyAttribute(
+        lambda d: f"{d.summary.symbol}/Rev.{d.correction}" if d.correction else d.summary.symbol
+    )
+    state = CrpDocument.State.SUCCEEDED
+    sha256 = factory.LazyAttribute(lambda d: hashlib.sha256(d.content).hexdigest())
+    size = factory.LazyAttribute(lambda d: len(d.content))
+    pages = 1
+    render_seconds = 0.5
+    file = factory.LazyAttribute(
+        lambda d: default_storage.save(f"crp/{d.sha256}.pdf", ContentFile(d.content))
+    )

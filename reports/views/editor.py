@@ -100,6 +100,8 @@ def render_editor(
                 else None
             ),
             "history": history(summary) if summary else [],
+            "documents": list(selectors.documents_of(summary)) if summary else [],
+            "generate_refusal": permissions.generate_refusal(summary, role) if summary else None,
             "can_start_from_data": refusal is None and not (current and current.text.strip()),
         },
         status=status,

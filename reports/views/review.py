@@ -38,6 +38,14 @@ def _reopen(summary, data, by) -> str:
     return _("The summary is reopened: a draft again, to be approved once more.")
 
 
+def _publish(summary, data, by) -> str:
+    document = services.summary_publish(summary=summary, by=by, role=summary.drafter)
+    return _(
+        "%(symbol)s is published on the documents page; the Chairs and the participating "
+        "organisations have been told."
+    ) % {"symbol": document.symbol}
+
+
 def _allowed(refusal):
     return lambda summary: refusal(summary, summary.drafter) is None
 
@@ -70,6 +78,21 @@ LIFECYCLE = Lifecycle(
             ),
         ),
         Action(
+            slug="publish",
+            target=State.PUBLISHED,
+            label=gettext_lazy("Publish the Conference Room Paper"),
+            heading=gettext_lazy("Publish"),
+            explanation=gettext_lazy("The PDF of the approved text goes on the public documents page."),
+            perform=_publish,
+            allowed=_allowed(permissions.publish_refusal),
+            confirm=True,
+            consequences=gettext_lazy(
+                "Anyone can then read and download the PDF, and it never changes: a correction is "
+                "published as a revision (/Rev.1). The Chairs and the focal points of the "
+                "participating organisations are e-mailed."
+            ),
+        ),
+        Action(
             slug="send-back",
             target=State.DRAFT,
             label=gettext_lazy("Send back to the Chairs"),
@@ -83,13 +106,16 @@ LIFECYCLE = Lifecycle(
             slug="reopen",
             target=State.DRAFT,
             label=gettext_lazy("Reopen for editing"),
-            explanation=gettext_lazy("An approved summary is read-only; reopened, it is a draft again."),
+            explanation=gettext_lazy(
+                "An approved or published summary is read-only; reopened, it is a draft again."
+            ),
             form_class=ReopenForm,
             perform=_reopen,
             allowed=_allowed(permissions.reopen_refusal),
             confirm=True,
             consequences=gettext_lazy(
-                "The approval is withdrawn: the summary must be approved again. The Chairs and the "
+                "The approval is withdrawn: the summary must be approved again. A CRP already published "
+                "stays as it is until its correction (/Rev.1) is published. The Chairs and the "
                 "secretariat are e-mailed the reason."
             ),
             style="secondary",

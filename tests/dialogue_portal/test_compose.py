@@ -140,10 +140,14 @@ def test_web_command_migrates_before_gunicorn(services):
     assert "0.0.0.0:8000" in command
 
 
-def test_worker_command_consumes_default_queue(services):
+def test_worker_command_consumes_default_and_pdf_queues(services):
+    from django.conf import settings
+
     command = services["worker"]["command"]
     assert command[:4] == ["celery", "-A", "dialogue_portal", "worker"]
-    assert command[command.index("-Q") + 1] == "default"
+    queues = set(command[command.index("-Q") + 1].split(","))
+    # The PDF renders are routed to their own queue: a worker that skips it leaves them queued.
+    assert queues == {"default", settings.CELERY_TASK_ROUTES["reports.render_crp"]["queue"]}
 
 
 def test_beat_command_runs_celery_beat(services):

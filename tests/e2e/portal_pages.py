@@ -175,6 +175,10 @@ PAGES = [
     Page("submissions:list", ANONYMOUS),
     Page("submissions:list", ANONYMOUS, query="?q=firearms&sort=oldest", label="submissions:list (filtered)"),
     Page("submissions:detail", ANONYMOUS, lambda p: (p.published.pk,)),
+    # The demo publishes the 2022 dialogue's CRP: its page above links it, and these list it.
+    Page("reports:documents", ANONYMOUS),
+    Page("reports:documents", ANONYMOUS, query="?year=2022", label="reports:documents (filtered)"),
+    Page("reports:documents", ANONYMOUS, query="?year=1999", label="reports:documents (value not offered)"),
     # --- Accounts (allauth) ---------------------------------------------------------
     Page("account_login", ANONYMOUS),
     Page("account_login", ANONYMOUS, refuse={"#id_login": "nobody@example.org", "#id_password": "wrong"}),
@@ -313,7 +317,8 @@ PAGES = [
     Page(
         "reports:summary",
         SECRETARIAT,
-        lambda p: (p.held.pk,),
+        # The upcoming dialogue's: the 2022 summary is published, its symbol fixed.
+        lambda p: (p.upcoming.pk,),
         refuse={"#id_symbol": "not a symbol"},
         label="reports:summary (symbol refused)",
     ),
@@ -461,7 +466,13 @@ NOT_PAGES = {
     "reports:summary_symbol": "POST-only, redirects to reports:summary (a refusal: its Page above)",
     "reports:summary_restore": "POST-only, redirects to reports:summary",
     "reports:summary_pdf": "PDF file, read back by tests/reports/test_crp_*.py",
+    "reports:summary_generate": "POST-only, redirects to reports:summary",
+    "reports:summary_document_status": "JSON for the page's script, tested by test_crp_pipeline.py",
+    "reports:summary_document_pdf": "PDF file, tested by test_crp_pipeline.py",
     "reports:summary_revision_pdf": "PDF file, read back by tests/reports/test_crp_*.py",
+    "reports:document_latest": "PDF file, read back by tests/reports/test_documents_pages.py",
+    "reports:document_revision": "PDF file, read back by tests/reports/test_documents_pages.py",
+    "reports:documents_feed": "Atom feed, parsed by tests/reports/test_documents_pages.py",
 }
 
 

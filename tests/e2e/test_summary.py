@@ -239,10 +239,11 @@ def test_citation_goes_at_the_end_until_the_caret_is_placed(browser, live_server
     page = browser.new_context(base_url=live_server.url, locale="en-GB").new_page()
     page.set_default_timeout(15_000)
     page.goto("/accounts/login/")
-    page.get_by_label("Email").fill("chair.2022@example.org")
+    page.get_by_label("Email").fill("secretariat@example.org")
     page.get_by_label(re.compile(r"^Password")).fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign In").click()
-    # The 2022 summary is approved: its Chair reopens it to add a citation.
+    # The 2022 summary is published: the secretariat reopens it to add a citation (a
+    # correction, to be published as /Rev.1).
     page.goto(f"/dialogues/{FIRST_DIALOGUE_ID}/summary/")
     page.get_by_role("link", name="Reopen for editing…").click()
     page.get_by_label("Why it is reopened").fill("A statement is missing.")

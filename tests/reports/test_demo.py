@@ -1,16 +1,20 @@
-"""The demo's summaries: the reference's, approved and linked to its Chair; the upcoming one empty."""
+"""The demo's summaries: the reference's, published as its CRP and linked to its Chair; the
+upcoming one empty."""
 
 import io
 import re
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from dialogue_portal.demo import CHAIR_ID, FIRST_CHAIR_ID
 from reports import markup
-from reports.models import ChairSummary
+from reports.models import ChairSummary, CrpDocument
 from sessions.demo import FIRST_DIALOGUE_ID, UPCOMING_DIALOGUE_ID
 from sessions.models import DialogueChair
+
+from .crp_pdf import page_texts
 
 
 @pytest.fixture
@@ -19,15 +23,31 @@ def demo(db, settings):
     call_command("load_demo", stdout=io.StringIO())
 
 
-def test_demo_first_summary_is_approved_with_the_reference_symbol(demo):
+def test_demo_first_summary_is_published_as_its_crp_with_the_reference_symbol(demo, client):
     summary = ChairSummary.objects.select_related("current_revision__author").get(
         dialogue_id=FIRST_DIALOGUE_ID
     )
 
-    assert summary.state == ChairSummary.State.APPROVED
+    assert summary.state == ChairSummary.State.PUBLISHED
     assert summary.symbol == "CTOC/COP/WG.6/2022/CRP.2"
     assert summary.current_revision.number == 1
     assert summary.current_revision.author_id == FIRST_CHAIR_ID
+    document = CrpDocument.objects.published().get(summary=summary)
+    assert (document.symbol, document.revision, document.pages) == (
+        summary.symbol,
+        summary.current_revision,
+        4,
+    )
+    listed = client.get(reverse("reports:documents")).content.decode()
+    assert summary.symbol in listed
+    served = client.get(reverse("reports:document_latest", args=["CTOC-COP-WG.6-2022-CRP.2"]))
+    assert "CTOC/COP/WG.6/2022/CRP.2" in page_texts(b"".join(served.streaming_content))[0]
+
+
+def test_demo_loaded_again_publishes_nothing_twice(demo):
+    call_command("load_demo", stdout=io.StringIO())
+
+    assert CrpDocument.objects.count() == 1
 
 
 def test_demo_first_summary_reads_as_the_reference(demo):

@@ -402,7 +402,8 @@ def test_reopen_by_the_secretariat_emails_the_chairs_and_the_rest_of_the_secreta
 
 ILLEGAL = "This Chair's summary cannot go from “{}” to “{}”."
 NOT_IN_REVIEW = "Only a summary in review can be sent back."
-NOT_APPROVED = "Only an approved summary can be reopened."
+NOT_APPROVED = "Only an approved or published summary can be reopened."
+SECRETARIAT_CORRECTS = "Only the secretariat reopens a published summary, to publish a corrected revision."
 
 
 @pytest.mark.parametrize(
@@ -418,7 +419,7 @@ NOT_APPROVED = "Only an approved summary can be reopened."
         (State.APPROVED, "secretariat_client", "send-back", NOT_IN_REVIEW),
         (State.APPROVED, "chair_client", "approve", ILLEGAL.format("Approved", "Approved")),
         (State.APPROVED, "chair_client", "send-for-review", ILLEGAL.format("Approved", "In review")),
-        (State.PUBLISHED, "chair_client", "reopen", NOT_APPROVED),
+        (State.PUBLISHED, "chair_client", "reopen", SECRETARIAT_CORRECTS),
         (State.PUBLISHED, "secretariat_client", "send-for-review", ILLEGAL.format("Published", "In review")),
     ],
 )
@@ -441,8 +442,8 @@ def test_move_the_state_does_not_allow_is_refused(
 def test_move_of_an_unknown_slug_is_404(chair_client, summary):
     _written(summary, State.IN_REVIEW)
 
-    assert chair_client.post(_action_url(summary, "publish")).status_code == 404
-    assert chair_client.get(_action_url(summary, "publish")).status_code == 404
+    assert chair_client.post(_action_url(summary, "archive")).status_code == 404
+    assert chair_client.get(_action_url(summary, "archive")).status_code == 404
 
 
 def test_move_on_a_dialogue_with_no_summary_is_404(chair_client, dialogue):
@@ -463,14 +464,17 @@ CASES = [
     (State.IN_REVIEW, "secretariat", {"send-back"}),
     (State.APPROVED, "chair", {"reopen"}),
     (State.APPROVED, "secretariat", {"reopen"}),
+    # Publication needs the PDF made (tests/reports/test_crp_publication.py); a published
+    # summary is corrected by the secretariat only.
     (State.PUBLISHED, "chair", set()),
-    (State.PUBLISHED, "secretariat", set()),
+    (State.PUBLISHED, "secretariat", {"reopen"}),
 ]
 LABELS = {
     "send-for-review": "Send for review",
     "approve": "Approve the summary",
     "send-back": "Send back to the Chairs",
     "reopen": "Reopen for editing",
+    "publish": "Publish the Conference Room Paper",
 }
 
 
@@ -507,6 +511,7 @@ def test_page_offers_exactly_the_moves_the_state_and_the_user_allow(
             "approve": call(services.summary_approve),
             "send-back": call(services.summary_send_back, note=NOTE),
             "reopen": call(services.summary_reopen, reason=REASON),
+            "publish": call(services.summary_publish),
         }
     )
     assert _state(summary) == (State.DRAFT if case == "empty" else case)

@@ -5,6 +5,7 @@ panel grouped by agenda item and cluster."""
 import re
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
@@ -16,6 +17,7 @@ from tests.factories import (
     AgendaItemFactory,
     ApprovedRegistrationFactory,
     ChairSummaryFactory,
+    CrpDocumentFactory,
     InterventionFactory,
     OrganisationFactory,
     SummaryRevisionFactory,
@@ -31,8 +33,9 @@ REVISIONS_QUERIES = 6
 # Session, user, the Secretariat group; the summaries with their dialogues and authors.
 STAFF_SUMMARIES_QUERIES = 4
 # Session, user; the dialogue, its Chair, the summary; the published comments, the
-# delivered interventions (each with all it shows); the history; the Chairs' count.
-EDITOR_QUERIES = 9
+# delivered interventions (each with all it shows); the history; the Chairs' count; the
+# summary's PDFs (each with its revision and who asked).
+EDITOR_QUERIES = 10
 
 
 @pytest.fixture(autouse=True)
@@ -378,15 +381,19 @@ def _sources(dialogue, size: int) -> tuple:
 def test_editor_page_runs_a_fixed_number_of_queries(
     chair_client, dialogue, summary, django_assert_max_num_queries, size
 ):
-    SummaryRevisionFactory(summary=summary)
+    for _ in range(size):
+        CrpDocumentFactory(summary=summary, revision=SummaryRevisionFactory(summary=summary))
     _sources(dialogue, size)
     url = reverse("reports:summary", args=[dialogue.pk])
+    # The history's content type, cached for the process after its first lookup.
+    ContentType.objects.get_for_model(ChairSummary)
 
     with django_assert_max_num_queries(EDITOR_QUERIES):
         response = chair_client.get(url)
 
     page = response.content.decode()
     assert page.count('class="summary-citation"') == 2 * size
+    assert page.count('id="document-') == size
     assert "Not yet published" not in page
     assert "Only requested" not in page
 

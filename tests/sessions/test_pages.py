@@ -110,7 +110,8 @@ def test_dialogue_page_runs_fixed_number_of_queries(client, db, django_assert_ma
     for n in range(items):
         AgendaItemFactory(dialogue=dialogue, number=n + 1)
         DialogueChairFactory(dialogue=dialogue, order=n + 1)
-    with django_assert_max_num_queries(3):
+    # The dialogue, its agenda, its Chairs; its published CRP, if any.
+    with django_assert_max_num_queries(4):
         response = client.get(reverse("dialogue_detail", args=[dialogue.pk]))
     assert response.content.decode().count("<h3>") == items
 

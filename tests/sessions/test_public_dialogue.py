@@ -266,7 +266,8 @@ def test_dialogue_page_with_participants_runs_fixed_number_of_queries(
             state=Registration.State.APPROVED,
         )
         Attendance.objects.create(dialogue=dialogue, representative=representative, registration=registration)
-    with django_assert_max_num_queries(4):
+    # The dialogue, its agenda, its Chairs, the participants; its published CRP, if any.
+    with django_assert_max_num_queries(5):
         response = client.get(reverse("dialogue_detail", args=[dialogue.pk]))
     page = _page(response)
     assert page.count("<li>Participant ") == organisations
