@@ -6,43 +6,169 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0001_initial'),
+        ("reports", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CrpDocument',
+            name="CrpDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('symbol', models.CharField(max_length=120, verbose_name='document symbol')),
-                ('correction', models.PositiveSmallIntegerField(default=0, verbose_name='correction')),
-                ('state', models.CharField(choices=[('queued', 'Queued'), ('running', 'Rendering'), ('succeeded', 'Ready'), ('failed', 'Failed')], default='queued', max_length=20, verbose_name='state')),
-                ('requested_at', models.DateTimeField(auto_now_add=True, verbose_name='requested')),
-                ('lease_until', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='lease until')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='attempts')),
-                ('started_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='started')),
-                ('finished_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='finished')),
-                ('file', models.FileField(blank=True, editable=False, upload_to='crp/', verbose_name='file')),
-                ('sha256', models.CharField(blank=True, editable=False, max_length=64, verbose_name='SHA-256')),
-                ('pages', models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='pages')),
-                ('size', models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='size in bytes')),
-                ('render_seconds', models.FloatField(blank=True, editable=False, null=True, verbose_name='render time in seconds')),
-                ('message', models.TextField(blank=True, editable=False, verbose_name='message')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='published')),
-                ('published_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='published by')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
-                ('revision', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='reports.summaryrevision', verbose_name='revision')),
-                ('summary', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='reports.chairsummary', verbose_name='summary')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("symbol", models.CharField(max_length=120, verbose_name="document symbol")),
+                ("correction", models.PositiveSmallIntegerField(default=0, verbose_name="correction")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Rendering"),
+                            ("succeeded", "Ready"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(auto_now_add=True, verbose_name="requested")),
+                (
+                    "lease_until",
+                    models.DateTimeField(blank=True, editable=False, null=True, verbose_name="lease until"),
+                ),
+                (
+                    "attempts",
+                    models.PositiveSmallIntegerField(default=0, editable=False, verbose_name="attempts"),
+                ),
+                (
+                    "started_at",
+                    models.DateTimeField(blank=True, editable=False, null=True, verbose_name="started"),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, editable=False, null=True, verbose_name="finished"),
+                ),
+                ("file", models.FileField(blank=True, editable=False, upload_to="crp/", verbose_name="file")),
+                (
+                    "sha256",
+                    models.CharField(blank=True, editable=False, max_length=64, verbose_name="SHA-256"),
+                ),
+                (
+                    "pages",
+                    models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name="pages"),
+                ),
+                (
+                    "size",
+                    models.PositiveIntegerField(
+                        blank=True, editable=False, null=True, verbose_name="size in bytes"
+                    ),
+                ),
+                (
+                    "render_seconds",
+                    models.FloatField(
+                        blank=True, editable=False, null=True, verbose_name="render time in seconds"
+                    ),
+                ),
+                ("message", models.TextField(blank=True, editable=False, verbose_name="message")),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, editable=False, null=True, verbose_name="published"),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="published by",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
+                (
+                    "revision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="reports.summaryrevision",
+                        verbose_name="revision",
+                    ),
+                ),
+                (
+                    "summary",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="reports.chairsummary",
+                        verbose_name="summary",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'CRP document',
-                'verbose_name_plural': 'CRP documents',
-                'ordering': ['-requested_at', '-pk'],
-                'indexes': [models.Index(fields=['state', 'lease_until'], name='crp_state_lease')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('state__in', ['queued', 'running', 'succeeded', 'failed'])), name='crp_state_valid'), models.UniqueConstraint(condition=models.Q(('state', 'failed'), _negated=True), fields=('revision', 'symbol'), name='crp_one_render_per_revision'), models.CheckConstraint(condition=models.Q(models.Q(('state', 'succeeded'), _negated=True), models.Q(models.Q(('sha256', ''), _negated=True), models.Q(('file', ''), _negated=True), ('pages__gte', 1)), _connector='OR'), name='crp_succeeded_has_file'), models.CheckConstraint(condition=models.Q(('published_at__isnull', True), ('state', 'succeeded'), _connector='OR'), name='crp_published_succeeded'), models.CheckConstraint(condition=models.Q(models.Q(('state', 'running'), _negated=True), ('lease_until__isnull', False), _connector='OR'), name='crp_running_has_lease'), models.UniqueConstraint(condition=models.Q(('published_at__isnull', False)), fields=('summary', 'correction'), name='crp_one_publication_per_correction')],
+                "verbose_name": "CRP document",
+                "verbose_name_plural": "CRP documents",
+                "ordering": ["-requested_at", "-pk"],
+                "indexes": [models.Index(fields=["state", "lease_until"], name="crp_state_lease")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("state__in", ["queued", "running", "succeeded", "failed"])),
+                        name="crp_state_valid",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("state", "failed"), _negated=True),
+                        fields=("revision", "symbol"),
+                        name="crp_one_render_per_revision",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("state", "succeeded"), _negated=True),
+                            models.Q(
+                                models.Q(("sha256", ""), _negated=True),
+                                models.Q(("file", ""), _negated=True),
+                                ("pages__gte", 1),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="crp_succeeded_has_file",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("published_at__isnull", True), ("state", "succeeded"), _connector="OR"
+                        ),
+                        name="crp_published_succeeded",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("state", "running"), _negated=True),
+                            ("lease_until__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="crp_running_has_lease",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("published_at__isnull", False)),
+                        fields=("summary", "correction"),
+                        name="crp_one_publication_per_correction",
+                    ),
+                ],
             },
         ),
     ]

@@ -131,7 +131,9 @@ def _file_response(document: CrpDocument | None) -> FileResponse:
         handle = document.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    return FileResponse(handle, content_type="application/pdf", filename=f"{document_slug(document.symbol)}.pdf")
+    return FileResponse(
+        handle, content_type="application/pdf", filename=f"{document_slug(document.symbol)}.pdf"
+    )
 
 
 @require_safe
