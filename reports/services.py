@@ -557,9 +557,15 @@ def crp_render(*, document_id: int) -> CrpDocument | None:
     started = time.perf_counter()
     try:
         rendered = crp.summary_pdf(revision=document.revision, symbol=document.symbol)
+        seconds = time.perf_counter() - started
+        digest = hashlib.sha256(rendered.pdf).hexdigest()
+        name = store_pdf(rendered.pdf, digest)
     except Exception as error:
         if is_transient(error):
-            raise  # the task retries with backoff; the lease lets the retry take over
+            # Back to the queue, so that the task's retry (with backoff) claims it at once
+            # rather than waiting for this lease to run out; then the retry.
+            _release(document, held, error)
+            raise
         logger.exception("CRP document %s could not be rendered", document.pk)
         transition(
             document,
@@ -571,9 +577,6 @@ def crp_render(*, document_id: int) -> CrpDocument | None:
             changes={"finished_at": timezone.now(), "lease_until": None, "message": failure_message(error)},
         )
         return document
-    seconds = time.perf_counter() - started
-    digest = hashlib.sha256(rendered.pdf).hexdigest()
-    name = store_pdf(rendered.pdf, digest)
     transition(
         document,
         to=CrpState.SUCCEEDED,
@@ -593,8 +596,24 @@ def crp_render(*, document_id: int) -> CrpDocument | None:
     return document
 
 
+def _release(document: CrpDocument, held: dict, error: Exception) -> None:
+    try:
+        transition(
+            document,
+            to=CrpState.QUEUED,
+            by=None,
+            next_states=CRP_NEXT_STATES,
+            where=held,
+            note=_("Interrupted (%(error)s): to be tried again.") % {"error": type(error).__name__},
+            changes={"lease_until": None},
+        )
+    except Exception:
+        # The database itself is away: the lease runs out, and the periodic job hands it on.
+        logger.warning("CRP document %s could not be handed back to the queue", document.pk, exc_info=True)
+
+
 def is_transient(error: Exception) -> bool:
-    """An error a second try may not meet: the database or the storage was away."""
+    """An error a later try may not meet: the database or the storage was away a moment."""
     from django.db import InterfaceError, OperationalError
 
     return isinstance(error, OperationalError | InterfaceError | ConnectionError | TimeoutError)

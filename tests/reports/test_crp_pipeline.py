@@ -399,3 +399,38 @@ def test_on_a_local_disk_no_temporary_file_is_left_beside_the_pdf(summary, revis
     document.refresh_from_db()
     assert _files() == [f"{document.sha256}.pdf"]
     assert default_storage.listdir("crp/tmp")[1] == []
+
+
+class FlakyStorage(RemoteStorage):
+    """Storage that is away for the first write, as a remote store may be for a moment."""
+
+    failures = 1
+
+    def _save(self, name, content):
+        if FlakyStorage.failures:
+            FlakyStorage.failures -= 1
+            raise ConnectionError("the storage did not answer")
+        return super()._save(name, content)
+
+
+def test_a_storage_away_for_a_moment_sends_the_render_back_to_the_queue_for_the_retry(
+    summary, revision, settings
+):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": f"{FlakyStorage.__module__}.{FlakyStorage.__qualname__}"},
+    }
+    FlakyStorage.failures = 1
+    document = _queued(summary, revision)
+
+    with pytest.raises(ConnectionError):
+        services.crp_render(document_id=document.pk)
+
+    document.refresh_from_db()
+    assert document.is_queued
+    assert document.lease_until is None
+    # The task's retry claims it at once and finishes.
+    services.crp_render(document_id=document.pk)
+    document.refresh_from_db()
+    assert document.is_succeeded
+    assert document.attempts == 2
