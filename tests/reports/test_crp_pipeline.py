@@ -10,6 +10,7 @@ import io
 import logging
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage
 from django.test import Client
@@ -266,6 +267,11 @@ def _forget_connections(app) -> None:
     app.amqp._producer_pool = None
 
 
+@pytest.mark.skipif(
+    bool(settings.CELERY_BROKER_URL),
+    reason="with a broker configured Celery keeps its connection; tests/dialogue_portal/test_redis_outage.py "
+    "stops a real Redis under the portal in the services pass",
+)
 def test_a_broker_that_is_down_leaves_the_document_queued_and_the_page_answers(
     generate, chair_client, summary, revision, caplog
 ):
