@@ -170,15 +170,6 @@ def publish_refusal(summary: ChairSummary, role: Drafter) -> str | None:
     return None
 
 
-def get_document_for_user(user, document_pk: int) -> CrpDocument:
-    """A document to download: a published one for anyone; else only for the dialogue's
-    Chairs and the secretariat, and 404 for everyone else, as for a missing one."""
-    document = get_object_or_404(CrpDocument.objects.select_related("summary__dialogue"), pk=document_pk)
-    if document.published_at is None and drafter(user, document.summary.dialogue) is None:
-        raise Http404
-    return document
-
-
 def get_summary_document_for_user(
     user, dialogue_pk: int, document_pk: int
 ) -> tuple[ChairSummary, CrpDocument]:

@@ -9,14 +9,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from .. import crp, permissions
+from .. import crp, permissions, services
 from ..models import SummaryRevision
 
 
 def _pdf_response(summary, revision: SummaryRevision) -> HttpResponse:
     rendered = crp.summary_pdf(revision=revision)
     # "CTOC-COP-WG.6-2022-CRP.2-revision-3.pdf": the symbol's slashes are no file name's.
-    name = f"{(summary.symbol or 'summary').replace('/', '-')}-revision-{revision.number}.pdf"
+    name = f"{services.document_slug(summary.symbol or 'summary')}-revision-{revision.number}.pdf"
     return HttpResponse(
         rendered.pdf,
         content_type="application/pdf",
