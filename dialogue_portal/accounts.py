@@ -1,4 +1,5 @@
-"""The sign-in lockout, and how the secretariat ends it early.
+"""The account: the language the portal writes to it in; the sign-in lockout, and how
+the secretariat ends it early.
 
 allauth counts failed sign-ins in the cache (``ACCOUNT_RATE_LIMITS["login_failed"]`` in
 settings): per client address, and per account, keyed on what was typed as the login.
@@ -12,6 +13,9 @@ from urllib.parse import urlsplit
 from allauth.account.models import EmailAddress
 from allauth.core import ratelimit
 from django.conf import settings
+from django.utils import translation
+
+from .models import Profile
 
 logger = logging.getLogger(__name__)
 
@@ -43,3 +47,21 @@ def sign_in_lockout_clear(*, user, request) -> None:
     for key in keys:
         ratelimit.clear(request, action="login_failed", key=key)
     logger.info("Sign-in lockout of user %s cleared by user %s.", user.pk, request.user.pk)
+
+
+def offered_language(code: str | None) -> str:
+    """``code`` as one of ``LANGUAGES`` ("zh-hans" for "zh-Hans", "fr" for "fr-ca"), or
+    the portal's default when the portal does not offer it."""
+    try:
+        return translation.get_supported_language_variant(code or "")
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
+def account_language_set(*, user, language: str) -> None:
+    """Store ``language`` as the one the portal's e-mails to ``user`` are written in.
+
+    Side effects: creates or updates the user's ``Profile``. Not a lifecycle: the last
+    choice wins.
+    """
+    Profile.objects.update_or_create(user=user, defaults={"language": offered_language(language)})

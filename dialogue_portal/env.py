@@ -165,7 +165,7 @@ def read_email(name: str) -> dict:
         raise _refuse(name, value, f"an e-mail URL ({exc})") from exc
 
 
-def read_path(name: str, default: Path) -> Path:
+def read_path(name: str, default: Path | None) -> Path | None:
     value = _raw(name)
     if value is None:
         return default

@@ -11,8 +11,10 @@ from allauth.account import forms as account_forms
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from .accounts import account_language_set
 from .text import code_point, is_control, unsafe_character
 
 # --- Typed text -----------------------------------------------------------------------
@@ -130,7 +132,12 @@ class PortalModelForm(TextCheckMixin, RequiredMarkMixin, forms.ModelForm):
 
 
 class SignupForm(TextCheckMixin, account_forms.SignupForm):
-    pass
+    def save(self, request):
+        user = super().save(request)
+        # The language the visitor signed up in is the one they read: their e-mails
+        # follow it, whoever on the portal causes them.
+        account_language_set(user=user, language=translation.get_language())
+        return user
 
 
 class AddEmailForm(TextCheckMixin, account_forms.AddEmailForm):

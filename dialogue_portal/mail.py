@@ -16,22 +16,25 @@ import contextlib
 import contextvars
 import datetime
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import BadHeaderError, get_connection
 from django.db import connection, transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import lazy
 from post_office import mail as post_office
 from post_office.models import STATUS, Email, Log
 from post_office.settings import get_backend, get_max_retries, get_retry_timedelta
 from post_office.signals import email_queued
 
 from . import locks
+from .models import Profile
 from .text import clean_text
 
 logger = logging.getLogger(__name__)
@@ -58,8 +61,17 @@ def is_withheld() -> bool:
     return _withheld.get()
 
 
+def later(func: Callable[..., Any], *args: Any) -> str:
+    """A context value that ``func(*args)`` computes when each message is rendered, so in
+    its recipient's language: a choice's label, a dialogue's name, a date spelled out.
+    A value computed by the caller would be in the language of whoever caused the mail."""
+    return lazy(func, str)(*args)
+
+
 def send_templated(name: str, recipients: Iterable[str], context: dict[str, Any]) -> None:
-    """Queue one e-mail per recipient, in the caller's transaction.
+    """Queue one e-mail per recipient, in the caller's transaction, each in the language
+    the recipient's account chose (``Profile.language``; the portal's default for an
+    address with no account), never in that of whoever caused it.
 
     Side effects: one post-office ``Email`` row per recipient; after commit, a delivery
     task. A message that cannot be built is logged and skipped: the change that caused it
@@ -72,16 +84,30 @@ def send_templated(name: str, recipients: Iterable[str], context: dict[str, Any]
         logger.info("E-mail %s to %d recipients withheld: recorded after the fact", name, len(recipients))
         return
     context = {"site_url": settings.SITE_URL, **context}
-    try:
-        with translation.override(settings.LANGUAGE_CODE):
-            # One line, whatever the names in it (one typed over two lines, stored before
-            # the forms refused it, must not break the header).
-            subject = clean_text(render_to_string(f"{name}_subject.txt", context)).strip()
-            body = render_to_string(f"{name}_body.txt", context)
-    except Exception:
-        logger.exception("E-mail %s to %s could not be built; nothing was queued", name, recipients)
-        return
-    queue(subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body=body, recipients=recipients)
+    for language, addresses in _by_language(recipients).items():
+        try:
+            with translation.override(language):
+                # One line, whatever the names in it (one typed over two lines, stored
+                # before the forms refused it, must not break the header).
+                subject = clean_text(render_to_string(f"{name}_subject.txt", context)).strip()
+                body = render_to_string(f"{name}_body.txt", context)
+        except Exception:
+            logger.exception("E-mail %s to %s could not be built; nothing was queued", name, addresses)
+            continue
+        queue(subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body=body, recipients=addresses)
+
+
+def _by_language(addresses: Sequence[str]) -> dict[str, list[str]]:
+    """``addresses`` grouped by the language their accounts chose, in one query."""
+    chosen = dict(
+        Profile.objects.annotate(address=Lower("user__email"))
+        .filter(address__in={address.lower() for address in addresses})
+        .values_list("address", "language")
+    )
+    groups: dict[str, list[str]] = {}
+    for address in addresses:
+        groups.setdefault(chosen.get(address.lower(), settings.LANGUAGE_CODE), []).append(address)
+    return groups
 
 
 def queue(*, subject: str, body: str, recipients: Sequence[str]) -> None:

@@ -80,3 +80,38 @@ class Lock(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Profile(models.Model):
+    """What the portal keeps about an account beyond Django's user: the language it
+    writes to them in.
+
+    Set from the interface's language at sign-up and changed whenever the signed-in
+    user picks another in the language switcher; ``mail.send_templated`` renders each
+    recipient's e-mail in it, whoever caused the message. An account with no profile
+    (made in the admin, or before profiles existed) is written to in ``LANGUAGE_CODE``.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="profile"
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The portal's e-mails to this account are written in it."),
+    )
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(language__in=[code for code, _name in settings.LANGUAGES]),
+                name="profile_language_is_offered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language}"

@@ -173,12 +173,21 @@ def render_pdf(
     which also writes the structure tree.
     """
     import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
 
     _remember_html_elements()
     fetcher = _fetcher_class()()
     base_url = static_base_url()
+    # One font configuration for the stylesheets and the render: without it WeasyPrint
+    # skips the @font-face rules of static/pdf/fonts.css, and the PDF is set in whatever
+    # the machine has (a server with Liberation Serif installed hid that; one without
+    # printed the CRP in DejaVu Serif).
+    fonts = FontConfiguration()
     document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-        stylesheets=[weasyprint.CSS(string=stylesheet, base_url=base_url, url_fetcher=fetcher)],
+        stylesheets=[
+            weasyprint.CSS(string=stylesheet, base_url=base_url, url_fetcher=fetcher, font_config=fonts)
+        ],
+        font_config=fonts,
     )
     pdf = document.write_pdf(pdf_identifier=identifier, pdf_variant=variant, finisher=_mend_structure_tree)
     return Rendered(pdf=pdf, pages=len(document.pages))

@@ -98,6 +98,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "dialogue_portal.context_processors.portal",
             ],
+            # |bdi and {% content_lang %}: user text in any language and direction.
+            "builtins": ["dialogue_portal.templatetags.portal_text"],
         },
     },
 ]
@@ -164,7 +166,10 @@ LANGUAGES = [
     ("ru", _("Russian")),
     ("es", _("Spanish")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The secretariat's own wording of some messages, searched before the portal's catalogs
+# (README: Translations): Django takes a message from the first catalog that has it.
+LOCALE_OVERRIDES = env.read_path("DJANGO_LOCALE_OVERRIDES", default=None)
+LOCALE_PATHS = [*([LOCALE_OVERRIDES] if LOCALE_OVERRIDES else []), BASE_DIR / "locale"]
 # "6 May 2022" and 24-hour times in English, in the admin too (dialogue_portal/formats/en).
 FORMAT_MODULE_PATH = ["dialogue_portal.formats"]
 USE_I18N = True

@@ -15,7 +15,8 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's own switch (django.conf.urls.i18n), which also stores a signed-in user's choice.
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("", include("stakeholders.urls")),
     path("", include("submissions.urls")),
     path("", include("sessions.urls")),

@@ -8,8 +8,10 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
+from django.views.i18n import set_language as django_set_language
 
 from . import dashboard, history
+from .accounts import account_language_set
 from .cache import TolerantRedisCache, cache_is_reachable
 from .celery import app as celery_app
 from .roles import is_secretariat, secretariat_required
@@ -55,6 +57,16 @@ def healthz(request):
         checks["broker"] = "ok" if _broker_ok() else "unreachable"
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+def set_language(request):
+    """Django's language switch; for a signed-in user the choice is also stored on the
+    account, so that the portal's e-mails to them are written in it too."""
+    response = django_set_language(request)
+    language = request.POST.get("language")
+    if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        account_language_set(user=request.user, language=language)
+    return response
 
 
 @require_safe

@@ -15,7 +15,10 @@ class SummaryForm(PortalForm):
         required=False,
         strip=False,
         max_length=MAX_SUMMARY_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 28, "spellcheck": "true", "class": "summary-text"}),
+        # English, as the CRP is: the spelling checker and the direction follow it.
+        widget=forms.Textarea(
+            attrs={"rows": 28, "spellcheck": "true", "class": "summary-text", "lang": "en", "dir": "ltr"}
+        ),
         help_text=_(
             "A line “# Title” starts a section; a blank line starts a paragraph. Sections and "
             "paragraphs are numbered when the summary is shown: type no numbers. A footnote: "

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from dialogue_portal import locks
 from dialogue_portal.links import absolute_reverse
-from dialogue_portal.mail import send_templated
+from dialogue_portal.mail import later, send_templated
 from dialogue_portal.roles import secretariat_emails
 from dialogue_portal.transitions import TransitionNotAllowed, claim, record, save_in_state, transition
 from sessions.models import Dialogue
@@ -361,7 +361,7 @@ def _notify(summary: ChairSummary, template: str, recipients: list[str], by, not
         f"reports/email/{template}",
         recipients,
         {
-            "dialogue": str(summary.dialogue),
+            "dialogue": later(str, summary.dialogue),
             "symbol": summary.symbol or "",
             "by": author_name(by),
             "note": note,
@@ -446,7 +446,7 @@ def summary_publish(*, summary: ChairSummary, by, role: Drafter) -> CrpDocument:
         "reports/email/published",
         sorted(set(recipients)),
         {
-            "dialogue": str(summary.dialogue),
+            "dialogue": later(str, summary.dialogue),
             "symbol": document.symbol,
             "url": absolute_reverse("reports:document_latest", args=[document_slug(summary.symbol)]),
         },

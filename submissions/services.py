@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from dialogue_portal import locks, mail
 from dialogue_portal.links import absolute_reverse
-from dialogue_portal.mail import send_templated
+from dialogue_portal.mail import later, send_templated
 from dialogue_portal.transitions import TransitionNotAllowed, record, save_in_state, transition
 from sessions.models import Dialogue
 from stakeholders import selectors as stakeholder_selectors
@@ -435,8 +435,8 @@ def comment_submit(
             "tracking_number": tracking,
             "title": comment.title,
             "organisation": comment.organisation.name,
-            "dialogue": str(comment.dialogue),
-            "received": date_format(timezone.localtime(now), "j F Y, H:i T"),
+            "dialogue": later(str, comment.dialogue),
+            "received": later(date_format, timezone.localtime(now), "j F Y, H:i T"),
             "consent": comment.consent_to_publish,
             "url": absolute_reverse("submissions:mine", args=[comment.organisation_id, comment.pk]),
         },

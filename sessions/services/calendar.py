@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from dialogue_portal import locks
 from dialogue_portal.links import absolute_reverse
-from dialogue_portal.mail import send_templated
+from dialogue_portal.mail import later, send_templated
 from dialogue_portal.transitions import record, save_in_state, transition
 from stakeholders.models import Organisation
 from stakeholders.selectors import focal_point_emails
@@ -316,8 +316,8 @@ def _tell_applicants(dialogue: Dialogue, template: str, context: dict) -> None:
         template,
         [*focal_points, *representatives],
         {
-            "dialogue": str(dialogue),
-            "working_group": str(dialogue.session.working_group),
+            "dialogue": later(str, dialogue),
+            "working_group": later(str, dialogue.session.working_group),
             "url": absolute_reverse("dialogue_detail", args=[dialogue.pk]),
             **context,
         },

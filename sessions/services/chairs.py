@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dialogue_portal.links import absolute_reverse, absolute_url
-from dialogue_portal.mail import send_templated
+from dialogue_portal.mail import later, send_templated
 from dialogue_portal.roles import is_secretariat
 from dialogue_portal.transitions import record
 
@@ -72,7 +72,7 @@ def _context(chair: DialogueChair) -> dict[str, Any]:
     dialogue = with_ordinals(Dialogue.objects.select_related("session__working_group")).get(
         pk=chair.dialogue_id
     )
-    return {"chair": str(chair), "dialogue": str(dialogue)}
+    return {"chair": str(chair), "dialogue": later(str, dialogue)}
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from dialogue_portal.links import absolute_reverse
-from dialogue_portal.mail import send_templated
+from dialogue_portal.mail import later, send_templated
 from dialogue_portal.transitions import record, transition
 from stakeholders import selectors as stakeholder_selectors
 from stakeholders.models import Organisation, Representative
@@ -208,7 +208,7 @@ def registration_apply(
         stakeholder_selectors.focal_point_emails(organisation),
         {
             "organisation": organisation.name,
-            "dialogues": [str(dialogue) for dialogue in dialogues],
+            "dialogues": [later(str, dialogue) for dialogue in dialogues],
             "url": _manage_url(organisation),
         },
     )
@@ -280,11 +280,11 @@ def registration_approve(
     dialogue = registration.dialogue
     details = {
         "organisation": registration.organisation.name,
-        "dialogue": str(dialogue),
-        "date": date_format(dialogue.starts_at, "l j F Y"),
+        "dialogue": later(str, dialogue),
+        "date": later(date_format, dialogue.starts_at, "l j F Y"),
         "times": f"{dialogue.starts_at:%H:%M}–{dialogue.ends_at:%H:%M}",
         "time_zone": dialogue.time_zone,
-        "format": dialogue.get_format_display(),
+        "format": later(dialogue.get_format_display),
         "online": dialogue.format == Dialogue.Format.ONLINE,
         "venue": dialogue.venue,
         "room": dialogue.room,
@@ -332,7 +332,7 @@ def registration_decline(
         stakeholder_selectors.focal_point_emails(registration.organisation),
         {
             "organisation": registration.organisation.name,
-            "dialogue": str(registration.dialogue),
+            "dialogue": later(str, registration.dialogue),
             "approved": False,
             "reason": reason.strip(),
             "url": _manage_url(registration.organisation),

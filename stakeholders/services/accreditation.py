@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from dialogue_portal import mail
-from dialogue_portal.mail import send_templated
+from dialogue_portal.mail import later, send_templated
 from dialogue_portal.roles import secretariat_emails
 from dialogue_portal.transitions import TransitionNotAllowed, record, save_in_state, transition
 
@@ -53,10 +53,10 @@ def _notify_organisation(accreditation: Accreditation) -> None:
         {
             "organisation": organisation.name,
             "state": accreditation.state,
-            "state_label": accreditation.get_state_display(),
+            "state_label": later(accreditation.get_state_display),
             "message": accreditation.message,
             "deadline": (
-                date_format(accreditation.circulation_list.deadline, "j F Y")
+                later(date_format, accreditation.circulation_list.deadline, "j F Y")
                 if accreditation.circulation_list
                 else ""
             ),
@@ -162,9 +162,9 @@ def accreditation_request(
             secretariat_emails(),
             {
                 "organisation": organisation.name,
-                "category": organisation.get_category_display(),
-                "country": organisation.country.name,
-                "ecosoc_status": organisation.get_ecosoc_status_display(),
+                "category": later(organisation.get_category_display),
+                "country": later(lambda: organisation.country.name),
+                "ecosoc_status": later(organisation.get_ecosoc_status_display),
                 "url": _url("stakeholders:staff_queue"),
             },
         )
@@ -205,9 +205,9 @@ def accreditation_resubmit(
         secretariat_emails(),
         {
             "organisation": accreditation.organisation.name,
-            "category": accreditation.organisation.get_category_display(),
-            "country": accreditation.organisation.country.name,
-            "ecosoc_status": accreditation.organisation.get_ecosoc_status_display(),
+            "category": later(accreditation.organisation.get_category_display),
+            "country": later(lambda: accreditation.organisation.country.name),
+            "ecosoc_status": later(accreditation.organisation.get_ecosoc_status_display),
             "resubmitted": True,
             "url": _url("stakeholders:staff_queue"),
         },
@@ -492,7 +492,7 @@ def objection_record(
                 {
                     "made_on": [
                         _("The deadline for objections was %(deadline)s.")
-                        % {"deadline": date_format(accreditation.circulation_list.deadline, "j F Y")}
+                        % {"deadline": later(date_format, accreditation.circulation_list.deadline, "j F Y")}
                     ]
                 }
             )
@@ -522,7 +522,7 @@ def objection_record(
         focal_point_emails(organisation),
         {
             "organisation": organisation.name,
-            "dialogue": str(dialogue),
+            "dialogue": later(str, dialogue),
             "url": _url("stakeholders:manage", organisation.pk),
         },
     )

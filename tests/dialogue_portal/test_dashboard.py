@@ -224,7 +224,7 @@ def test_dashboard_last_changes_name_who_acted_on_whose_behalf(secretariat_clien
     )
     page = secretariat_client.get(reverse("staff_dashboard")).content.decode()
     assert secretariat.email in page
-    assert "on behalf of Coalition for Safer Communities" in page
+    assert "on behalf of <bdi>Coalition for Safer Communities</bdi>" in page
     assert "Submitted" in page  # the state's label, not its value
     assert timezone.localtime(when).strftime("%-d") in page
     assert AuditEvent.objects.count() == 1

@@ -83,7 +83,7 @@ def test_link_by_address_links_the_account_and_tells_its_owner(secretariat_clien
     assert "linked your Dialogue Portal account to Mr. Alejandro Celorio Alcántara" in message.body
     assert chair_landing_url(chair.dialogue) in message.body
     page = _page(secretariat_client.get(_chairs_url(chair)))
-    assert "Drafts with the account a.celorio@sre.example.org." in page
+    assert "Drafts with the account <bdi>a.celorio@sre.example.org</bdi>." in page
     assert _url("staff_dialogue_chair_unlink", chair) in page
 
 
@@ -185,7 +185,7 @@ def test_invite_sends_the_link_and_the_page_lists_the_invitation(
         )
     page = _page(response)
     assert "The invitation was sent to a.celorio@sre.example.org." in page
-    assert "Invited at a.celorio@sre.example.org on" in page
+    assert "Invited at <bdi>a.celorio@sre.example.org</bdi> on" in page
     invitation = ChairInvitation.objects.get()
     assert (invitation.chair, invitation.email, invitation.invited_by) == (
         chair,

@@ -50,7 +50,8 @@ def test_dialogue_page_shows_session_times_format_chair_agenda_and_deadlines(cli
     assert "Hybrid" in page
     assert "Vienna International Centre, Boardroom D" in page
     assert (
-        "Mr. Alejandro Celorio Alcántara, Legal Advisor to the Ministry of Foreign Affairs (Mexico), "
+        "<bdi>Mr. Alejandro Celorio Alcántara</bdi>, "
+        "<bdi>Legal Advisor to the Ministry of Foreign Affairs</bdi> (Mexico), "
         "the Chair of the Working Group"
     ) in page
     assert "Briefing on the developments and outcomes of the review process" in page

@@ -35,7 +35,9 @@ DEADLINE = vienna(datetime.date(2023, 5, 31))
 
 
 def _text(response) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+    # <bdi> isolates a name inside its sentence: no space of its own.
+    page = re.sub(r"</?bdi>", "", response.content.decode())
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
 def _no_mail():

@@ -149,7 +149,7 @@ def test_invitation_sent_and_accepted_by_new_user_who_then_manages(
         _url("staff_organisation_invite", organisation), {"email": "carla@red.example"}, follow=True
     )
     assert "The invitation was sent to carla@red.example." in _page(response)
-    assert "carla@red.example, invited on" in _page(response)
+    assert "<bdi>carla@red.example</bdi>, invited on" in _page(response)
     message = mail.outbox[-1]
     assert message.to == ["carla@red.example"]
     assert (
@@ -235,7 +235,7 @@ def test_request_recorded_with_day_received(secretariat, post):
     assert timezone.localdate(event.occurred_at) == received
     assert event.note.startswith("On behalf of Fundación Ñandú.")
     page = _page(response)
-    assert f"{secretariat.email}, on behalf of Fundación Ñandú" in page
+    assert f"{secretariat.email}, on behalf of <bdi>Fundación Ñandú</bdi>" in page
     assert received.strftime("%-d %B %Y") in page
     # No focal point to send a receipt to, and the secretariat recorded it itself.
     assert mail.outbox == []

@@ -15,7 +15,7 @@ def test_directory_lists_admitted_organisations_only(client, db):
         AccreditationFactory(state=state, organisation=OrganisationFactory(name=f"Pending {state}"))
     OrganisationFactory(name="Never requested")
     page = client.get(URL).content.decode()
-    assert "Admitted Alliance (AA)" in page
+    assert "<bdi>Admitted Alliance</bdi> (<bdi>AA</bdi>)" in page
     assert 'href="https://www.alliance.example/"' in page
     assert "Pending" not in page
     assert "Never requested" not in page

@@ -54,7 +54,7 @@ def test_refused_save_keeps_files_and_shows_them_kept(focal_client, organisation
     assert not WrittenComment.objects.exists()
     assert not Attachment.objects.exists()
     assert len(_kept_notes(page)) == 1
-    assert "Keep “annex.pdf”" in page
+    assert "Keep “<bdi>annex.pdf</bdi>”" in page
     assert "kept)" in page
     assert "choose the files to attach again" not in page
 
@@ -104,8 +104,8 @@ def test_kept_files_carried_through_a_second_refusal(focal_client, organisation,
         _new(organisation, dialogue), _form(title="", kept_files=notes, attachments=[_pdf("two.pdf")])
     )
     page = second.content.decode()
-    assert "Keep “one.pdf”" in page
-    assert "Keep “two.pdf”" in page
+    assert "Keep “<bdi>one.pdf</bdi>”" in page
+    assert "Keep “<bdi>two.pdf</bdi>”" in page
     focal_client.post(_new(organisation, dialogue), _form(kept_files=_kept_notes(page)))
     names = sorted(WrittenComment.objects.get().attachments.values_list("original_name", flat=True))
     assert names == ["one.pdf", "two.pdf"]
@@ -115,7 +115,7 @@ def test_refused_file_named_and_good_one_kept(focal_client, organisation, dialog
     bad = SimpleUploadedFile("bad.pdf", b"MZ not a pdf")
     page = focal_client.post(_new(organisation, dialogue), _form(attachments=[_pdf(), bad])).content.decode()
     assert "“bad.pdf” is refused" in page
-    assert "Keep “annex.pdf”" in page
+    assert "Keep “<bdi>annex.pdf</bdi>”" in page
     assert "Keep “bad.pdf”" not in page
     assert "choose again the files that were refused" in page
     assert not WrittenComment.objects.exists()
@@ -142,7 +142,7 @@ def test_refused_edit_keeps_files_for_the_draft(focal_client, organisation, foca
     draft = WrittenCommentFactory(organisation=organisation, author=focal_user, dialogue=dialogue)
     edit = reverse("submissions:edit", args=[organisation.pk, draft.pk])
     page = focal_client.post(edit, _form(body="word " * 2001, attachments=[_pdf()])).content.decode()
-    assert "Keep “annex.pdf”" in page
+    assert "Keep “<bdi>annex.pdf</bdi>”" in page
     focal_client.post(edit, _form(kept_files=_kept_notes(page)))
     assert [a.original_name for a in draft.attachments.all()] == ["annex.pdf"]
 

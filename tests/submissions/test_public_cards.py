@@ -60,7 +60,8 @@ def test_card_from_its_template_shows_who_where_when_and_attachments(client, db)
     card = _card(response.content.decode(), comment)
     title = "Le marquage &lt;b&gt;des armes&lt;/b&gt;"
     assert (
-        f'<h2 id="comment-{comment.pk}" lang="fr"><a href="/comments/{comment.pk}/">{title}</a></h2>' in card
+        f'<h2 id="comment-{comment.pk}" lang="fr" dir="auto">'
+        f'<a href="/comments/{comment.pk}/">{title}</a></h2>' in card
     )
     assert "Réseau &lt;Armes&gt; &amp; Co (RAC) · Non-governmental organization · France · " in card
     assert '<time datetime="2030-03-10T12:30:00' in card
@@ -69,7 +70,7 @@ def test_card_from_its_template_shows_who_where_when_and_attachments(client, db)
     assert (
         "· Agenda item 1. Marking &lt;and&gt; tracing · Criminalization and jurisdiction · French</p>" in card
     )
-    assert f'<p class="excerpt" lang="fr">{"mot " * 59}mot…</p>' in card
+    assert f'<p class="excerpt" lang="fr" dir="auto">{"mot " * 59}mot…</p>' in card
     assert '<a href="/attachments/' in card
     assert '>A &amp; B.pdf</a> <span class="meta">(PDF, 12.1\xa0KB)</span>' in card
 

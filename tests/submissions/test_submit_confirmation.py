@@ -26,7 +26,7 @@ def test_confirmation_names_consequences_and_changes_nothing(focal_client, draft
     page = response.content.decode()
     assert response.status_code == 200
     assert "<h1>Submit the comment?</h1>" in page
-    assert "“Data on trafficking”" in page
+    assert "“<bdi>Data on trafficking</bdi>”" in page
     assert "can no longer be edited" in page
     assert "The secretariat reads it and decides whether to publish it" in page
     assert "A receipt with its tracking number is e-mailed to: ana@red.example" in page

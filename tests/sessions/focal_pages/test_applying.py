@@ -59,7 +59,7 @@ def test_apply_for_two_dialogues_at_once_creates_two_registrations(
     page = _page(focal_client.get(response["Location"]))
     assert "The application was sent." in page
     assert page.count('class="badge badge-applied"') == 2
-    assert "Ana Pérez, Bruno Díaz" in page
+    assert "<bdi>Ana Pérez</bdi>, <bdi>Bruno Díaz</bdi>" in page
 
 
 def test_apply_without_consent_to_be_named_records_it(focal_client, organisation, representatives):

@@ -57,7 +57,7 @@ def test_attendance_lists_approved_representatives_grouped_by_organisation(
     assert "Applied Network" not in text
     assert "Declined Institute" not in text
     for representative in approved.representatives.all():
-        assert f'<label for="present-{representative.pk}">{representative.name}' in _page(response)
+        assert f'<label for="present-{representative.pk}"><bdi>{representative.name}</bdi>' in _page(response)
     assert "0 of 2 representatives of approved applications marked present." in text
 
 

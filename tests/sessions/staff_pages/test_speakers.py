@@ -11,7 +11,7 @@ from .support import _page, _request, _text, _url
 
 
 def _order(response) -> list[str]:
-    return re.findall(r"<strong>([^<]+)</strong>", _page(response))
+    return re.findall(r"<strong><bdi>([^<]+)</bdi></strong>", _page(response))
 
 
 def test_speakers_list_order_after_schedule_and_move(post, secretariat_client, item):

@@ -38,7 +38,7 @@ def test_join_request_approved_makes_requester_focal_point(
 
     client.force_login(focal_point.user)
     page = _page(client.get(_manage_url(organisation)))
-    assert "bea@red.example asked on" in page
+    assert "<bdi>bea@red.example</bdi> asked on" in page
     assert "I coordinate our firearms programme." in page
     decide_url = reverse("stakeholders:join_request_decide", args=[organisation.pk, join_request.pk])
     with django_capture_on_commit_callbacks(execute=True):
@@ -69,7 +69,7 @@ def test_join_request_declined_leaves_requester_out(client, focal_point, django_
     assert mail.outbox[0].to == ["bea@red.example"]
     assert "was declined" in mail.outbox[0].body
     # Decided: it leaves the focal point's page and cannot be decided again.
-    assert "bea@red.example asked on" not in _page(client.get(_manage_url(organisation)))
+    assert "<bdi>bea@red.example</bdi> asked on" not in _page(client.get(_manage_url(organisation)))
     assert client.post(decide_url, {"decision": "approve"}).status_code == 404
 
 

@@ -121,7 +121,7 @@ def test_representative_edit_and_remove(focal_client, focal_point):
     assert representative.name == "New Name"
 
     remove_url = reverse("stakeholders:representative_remove", args=[organisation.pk, representative.pk])
-    assert "Remove New Name?" in _page(focal_client.get(remove_url))
+    assert "Remove <bdi>New Name</bdi>?" in _page(focal_client.get(remove_url))
     assert Representative.objects.filter(pk=representative.pk).exists()
     response = focal_client.post(remove_url, follow=True)
     assert "New Name is removed." in _page(response)

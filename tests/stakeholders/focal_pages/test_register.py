@@ -154,7 +154,7 @@ def test_mine_lists_organisations_with_accreditation_state_and_pending_join_requ
     assert "Alpha Aid" in page
     assert "not requested yet" in page
     assert re.search(r"Beta Bureau.*returned for correction", page, re.S)
-    assert "Gamma Group: asked on" in page
+    assert "<bdi>Gamma Group</bdi>: asked on" in page
     assert "Delta Decided" not in page
     assert "Someone Else" not in page
     assert f'href="{REGISTER}"' in page
@@ -193,4 +193,4 @@ def test_manage_runs_a_fixed_number_of_queries(
     # join requests, invitations.
     with django_assert_max_num_queries(9):
         response = focal_client.get(_manage_url(organisation))
-    assert response.content.decode().count('<th scope="row">Representative Person') == size
+    assert response.content.decode().count('<th scope="row"><bdi>Representative Person') == size

@@ -84,7 +84,7 @@ def test_queue_shows_requests_needing_action_by_default(secretariat_client):
         _request(state, name=name)
     page = _page(secretariat_client.get(QUEUE))
     assert "Submitted Society" in page
-    assert "(SUBS)" in page
+    assert "(<bdi>SUBS</bdi>)" in page
     assert "Objected Org" in page
     assert objected.circulation_list.reference in page
     for name in ("Circulated Centre", "Returned Rights", "Admitted Alliance"):

@@ -49,7 +49,7 @@ def test_detail_shows_organisation_focal_points_representatives_history_and_obje
     record(accreditation, by=secretariat, from_state="submitted", to_state="circulated", note="NOP/2030/1")
     page = _page(secretariat_client.get(_detail_url(accreditation)))
     for text in (
-        "<h1>Observatorio de Armas (ODA)</h1>",
+        "<h1><bdi>Observatorio de Armas</bdi> (<bdi>ODA</bdi>)</h1>",
         "Argentina",
         "https://oda.example/",
         "Avenida de Mayo 1, Buenos Aires",

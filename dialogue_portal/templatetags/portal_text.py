@@ -1,0 +1,36 @@
+"""Text someone typed, shown in a page of another language or direction.
+
+Loaded in every template (``builtins`` in settings). A name or title inside a sentence of
+the interface is isolated with ``|bdi``: an English organisation's name in an Arabic
+sentence keeps its own order, and its trailing full stop or bracket stays with it, not
+thrown to the far end of the sentence. A block of content in a known language says so
+with ``{% content_lang code %}``: screen readers and fonts follow ``lang``, and
+``dir="auto"`` sets the block's direction from its first strong letter, so a Russian
+comment reads left to right on an Arabic page and an Arabic one right to left on an
+English page.
+"""
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# The codes content may carry that are not a language ("other").
+NOT_A_LANGUAGE = {"", "other"}
+
+
+@register.filter(is_safe=True)
+def bdi(value) -> str:
+    """``value`` inside ``<bdi>``, escaped; nothing for an empty value."""
+    if value is None or value == "":
+        return ""
+    return format_html("<bdi>{}</bdi>", value)
+
+
+@register.simple_tag
+def content_lang(code) -> str:
+    """The attributes of an element holding content in the language ``code``."""
+    if code in NOT_A_LANGUAGE or code is None:
+        return mark_safe(' dir="auto"')  # noqa: S308 (a constant)
+    return format_html(' lang="{}" dir="auto"', code)
