@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 
 from .accounts import sign_in_lockout_clear
 from .forms import PortalModelForm
-from .models import AuditEvent
+from .models import AuditEvent, Profile
 
 # --- The bases of every app's admin ------------------------------------------------------
 # The admin builds its forms from these, so that its text fields refuse what the portal's
@@ -146,12 +146,22 @@ User = get_user_model()
 admin.site.unregister(User)
 
 
+class ProfileInline(admin.StackedInline):
+    """The language of the account's e-mails, which the secretariat may correct."""
+
+    model = Profile
+    can_delete = False
+    fields = ["language"]
+
+
 @admin.register(User)
 class PortalUserAdmin(UserAdmin):
-    """Django's own user admin, with the action that ends a sign-in lockout early; the
-    pickers that choose a user (focal points, Chairs) search it by e-mail and name."""
+    """Django's own user admin, with the action that ends a sign-in lockout early and the
+    account's language; the pickers that choose a user (focal points, Chairs) search it by
+    e-mail and name."""
 
     actions = [clear_sign_in_lockout]
+    inlines = [ProfileInline]
     search_fields = ["email", "first_name", "last_name", "username"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active"]
     ordering = ["email"]

@@ -91,7 +91,7 @@ def pdf_source(revision: SummaryRevision, symbol: str | None = None) -> PdfSourc
     with translation.override("en"):
         context = {
             "symbol": symbol,
-            "date": date_format(created.date(), "j F Y"),
+            "date": date_format(created.date(), "DATE_FORMAT"),
             "created": created.isoformat(timespec="seconds"),
             "co_chairs": len(chairs) > 1,
             "author": ", ".join(f"{chair.honorific} {chair.name}" for chair in chairs),

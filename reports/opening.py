@@ -158,8 +158,8 @@ def _when_and_who(dialogue: Dialogue, chairs: list[DialogueChair]) -> str:
     session of the Working Group on Firearms. It was chaired by …" """
     ordinal = dialogue.ordinal if hasattr(dialogue, "ordinal") else dialogue_ordinal(dialogue)
     facts = {
-        "date": date_format(dialogue.date, "j F"),
-        "session": ordinal_word(dialogue.session.number),
+        "date": date_format(dialogue.date, "MONTH_DAY_FORMAT"),
+        "session": ordinal_word(dialogue.session.number, of="session"),
         "working_group": dialogue.session.working_group.name,
     }
     if ordinal is None:  # cancelled: it has no place among the dialogues
@@ -172,7 +172,7 @@ def _when_and_who(dialogue: Dialogue, chairs: list[DialogueChair]) -> str:
             "The %(ordinal)s constructive dialogue took place on %(date)s, after the conclusion of "
             "the %(session)s session of the %(working_group)s."
         )
-        facts["ordinal"] = ordinal_word(ordinal)
+        facts["ordinal"] = ordinal_word(ordinal, of="dialogue")
     text = when % facts
     if chairs:
         who = ngettext("It was chaired by %(chairs)s.", "It was co-chaired by %(chairs)s.", len(chairs))

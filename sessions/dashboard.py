@@ -23,7 +23,7 @@ def waiting(*, today: datetime.date) -> Iterator[Waiting]:
     for dialogue in selectors.dialogues_with_applications_to_decide():
         yield Waiting(
             label=_("Applications to decide: %(group)s, %(date)s")
-            % {"group": dialogue.session.working_group, "date": date_format(dialogue.date, "j F Y")},
+            % {"group": dialogue.session.working_group, "date": date_format(dialogue.date, "DATE_FORMAT")},
             count=dialogue.waiting,
             url=reverse("staff_applications", args=[dialogue.pk])
             + "?"

@@ -68,7 +68,10 @@ class ApplyForm(PortalForm):
                 self.add_error(
                     "representatives",
                     _("At most %(count)d representatives per organisation for the dialogue of %(date)s.")
-                    % {"count": dialogue.max_representatives, "date": date_format(dialogue.date, "j F Y")},
+                    % {
+                        "count": dialogue.max_representatives,
+                        "date": date_format(dialogue.date, "DATE_FORMAT"),
+                    },
                 )
         return cleaned
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -38,6 +39,19 @@ class Cluster(models.TextChoices):
     )
 
 
+# The working groups of the Conference by their official English names: the catalogs give
+# each its official name in the five other languages. A group named otherwise is shown as
+# the secretariat typed it.
+OFFICIAL_WORKING_GROUP_NAMES = [
+    gettext_noop("Working Group on Firearms"),
+    gettext_noop("Working Group on Trafficking in Persons"),
+    gettext_noop("Working Group on the Smuggling of Migrants"),
+    gettext_noop("Working Group on International Cooperation"),
+    gettext_noop("Working Group on Technical Assistance"),
+    gettext_noop("Working Group of Government Experts on Technical Assistance"),
+]
+
+
 class WorkingGroup(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     symbol_prefix = models.CharField(
@@ -51,7 +65,8 @@ class WorkingGroup(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        # The official name in the reader's language (OFFICIAL_WORKING_GROUP_NAMES).
+        return gettext(self.name) if self.name else ""
 
 
 class WorkingGroupSession(models.Model):
@@ -84,7 +99,7 @@ class WorkingGroupSession(models.Model):
         from .ordinals import ordinal_word
 
         return _("%(ordinal)s session of the %(group)s") % {
-            "ordinal": ordinal_word(self.number).capitalize(),
+            "ordinal": ordinal_word(self.number, of="session").capitalize(),
             "group": self.working_group,
         }
 
@@ -192,7 +207,7 @@ class Dialogue(models.Model):
 
         session = str(self.session) if self.session_id else "?"
         values = {
-            "date": date_format(self.date, "j F Y"),
+            "date": date_format(self.date, "DATE_FORMAT"),
             # "Ninth session of the Working Group on Firearms" inside a sentence: only its
             # first letter goes down, the group's name stays as written.
             "session": session[:1].lower() + session[1:],
@@ -202,7 +217,7 @@ class Dialogue(models.Model):
             return _("Constructive dialogue of %(date)s after the %(session)s") % values
         return _("%(ordinal)s constructive dialogue of %(date)s after the %(session)s") % {
             **values,
-            "ordinal": ordinal_word(ordinal).capitalize(),
+            "ordinal": ordinal_word(ordinal, of="dialogue").capitalize(),
         }
 
     @property

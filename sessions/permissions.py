@@ -87,7 +87,7 @@ def chair_invitation_refusal(invitation: ChairInvitation, user, *, now=None) -> 
         return _("This invitation has already been used.")
     if invitation.has_expired(now or timezone.now()):
         return _("This invitation expired on %(date)s: ask the secretariat for a new one.") % {
-            "date": date_format(timezone.localtime(invitation.expires_at), "j F Y")
+            "date": date_format(timezone.localtime(invitation.expires_at), "DATE_FORMAT")
         }
     if chair.user_id is not None:
         return _("This Chair is already linked to an account: ask the secretariat if that is wrong.")

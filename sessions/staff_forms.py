@@ -106,7 +106,7 @@ class PostponeForm(PortalForm):
             current = timezone.localtime(getattr(dialogue, name), zone)
             self.fields[name].help_text = gettext(
                 "Inclusive, in the venue's time zone (%(zone)s). Leave empty to keep %(current)s."
-            ) % {"zone": dialogue.time_zone, "current": date_format(current, "j F Y, H:i")}
+            ) % {"zone": dialogue.time_zone, "current": date_format(current, "DATETIME_FORMAT")}
 
 
 # --- Applications ---------------------------------------------------------------------

@@ -83,8 +83,8 @@ class CirculationListChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, circulation_list: CirculationList) -> str:
         return gettext("%(reference)s (circulated on %(circulated_on)s, objections until %(deadline)s)") % {
             "reference": circulation_list.reference,
-            "circulated_on": date_format(circulation_list.circulated_on, "j F Y"),
-            "deadline": date_format(circulation_list.deadline, "j F Y"),
+            "circulated_on": date_format(circulation_list.circulated_on, "DATE_FORMAT"),
+            "deadline": date_format(circulation_list.deadline, "DATE_FORMAT"),
         }
 
 

@@ -121,7 +121,7 @@ def admit_refusal(accreditation: Accreditation, *, today=None) -> str | None:
         today = today or timezone.localdate()
         if accreditation.circulation_list.deadline >= today:
             return _("States parties may object until %(deadline)s.") % {
-                "deadline": date_format(accreditation.circulation_list.deadline, "j F Y")
+                "deadline": date_format(accreditation.circulation_list.deadline, "DATE_FORMAT")
             }
         if accreditation.objections.exists():
             return _("A State party objected: the Conference decides.")

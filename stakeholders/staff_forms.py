@@ -116,7 +116,7 @@ class CirculateForm(PortalForm):
     def _list_label(circulation_list: CirculationList) -> str:
         return gettext("%(reference)s (objections until %(deadline)s)") % {
             "reference": circulation_list.reference,
-            "deadline": date_format(circulation_list.deadline, "j F Y"),
+            "deadline": date_format(circulation_list.deadline, "DATE_FORMAT"),
         }
 
     def clean(self):

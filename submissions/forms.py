@@ -5,6 +5,8 @@ are the services' and ``validation``'s: their refusal is put next to the field i
 by :func:`add_service_errors`, so that each rule has one wording and one place.
 """
 
+import json
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -31,6 +33,9 @@ from .validation import count_words
 State = WrittenComment.State
 
 ACCEPTED_EXTENSIONS = ".pdf,.docx,.odt"
+# One number of each plural form of the six languages: 0 (Arabic's zero), 1, 2 (Arabic's
+# two, Russian's few), 3 (Arabic's few), 5 (Russian's many), 11 (Arabic's many), 100.
+PLURAL_SAMPLES = (0, 1, 2, 3, 5, 11, 100)
 
 
 def word_count_text(count: int) -> str:
@@ -264,20 +269,22 @@ class CommentForm(PortalModelForm):
             ids.append(f"{body.auto_id}_error")
         self.fields["body"].widget.attrs["aria-describedby"] = " ".join(ids)
 
-    def word_count_templates(self) -> dict[str, str]:
-        """The count's wording for the live count in the browser, ``{count}`` standing for the number.
-
-        Two forms only (one, and every other number): the live count is a help while
-        typing; the server's count, with the language's own plural, is shown after a save.
-        """
+    def word_count_templates(self) -> str:
+        """The count's wording for the live count in the browser, as JSON: for one sample
+        number of each plural form the six languages have (Arabic's six, Russian's three),
+        the wording, ``{count}`` standing for the number. The browser shows the wording of
+        the sample in the same plural category as the count (``Intl.PluralRules``)."""
         limit = number_format(settings.WRITTEN_COMMENT_MAX_WORDS, force_grouping=True)
-        return {
-            form: ngettext(
-                "%(count)s word of at most %(limit)s", "%(count)s words of at most %(limit)s", number
-            )
-            % {"count": "{count}", "limit": limit}
-            for form, number in (("one", 1), ("other", 5))
-        }
+        return json.dumps(
+            {
+                str(number): ngettext(
+                    "%(count)s word of at most %(limit)s", "%(count)s words of at most %(limit)s", number
+                )
+                % {"count": "{count}", "limit": limit}
+                for number in PLURAL_SAMPLES
+            },
+            ensure_ascii=False,
+        )
 
     def word_count(self) -> str | None:
         """The server's count of the body as it stands on the page (typed or saved)."""

@@ -15,10 +15,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from dialogue_portal import locks, mail
+from dialogue_portal import dates, locks, mail
 from dialogue_portal.links import absolute_reverse
 from dialogue_portal.mail import later, send_templated
 from dialogue_portal.transitions import TransitionNotAllowed, record, save_in_state, transition
@@ -59,9 +58,7 @@ def comments_refusal(*, organisation: Organisation, dialogue: Dialogue, now=None
         return _("Only organisations admitted as observers can send written comments.")
     if now > dialogue.comments_deadline:
         return _("Written comments for this dialogue closed on %(deadline)s.") % {
-            "deadline": date_format(
-                timezone.localtime(dialogue.comments_deadline, dialogue.zone), "j F Y, H:i T"
-            )
+            "deadline": dates.with_zone(timezone.localtime(dialogue.comments_deadline, dialogue.zone))
         }
     if dialogue.state != Dialogue.State.OPEN:
         return _("This dialogue is not open for written comments (it is %(state)s).") % {
@@ -107,7 +104,7 @@ def received_refusal(
 
 
 def _deadline_text(dialogue: Dialogue) -> str:
-    return date_format(timezone.localtime(dialogue.comments_deadline, dialogue.zone), "j F Y, H:i T")
+    return dates.with_zone(timezone.localtime(dialogue.comments_deadline, dialogue.zone))
 
 
 def _refuse_unless_allowed(
@@ -436,7 +433,7 @@ def comment_submit(
             "title": comment.title,
             "organisation": comment.organisation.name,
             "dialogue": later(str, comment.dialogue),
-            "received": later(date_format, timezone.localtime(now), "j F Y, H:i T"),
+            "received": later(dates.with_zone, timezone.localtime(now)),
             "consent": comment.consent_to_publish,
             "url": absolute_reverse("submissions:mine", args=[comment.organisation_id, comment.pk]),
         },

@@ -1,4 +1,4 @@
-"""Text someone typed, shown in a page of another language or direction.
+"""Text for readers of every language: what someone typed, and dates.
 
 Loaded in every template (``builtins`` in settings). A name or title inside a sentence of
 the interface is isolated with ``|bdi``: an English organisation's name in an Arabic
@@ -10,9 +10,14 @@ comment reads left to right on an Arabic page and an Arabic one right to left on
 English page.
 """
 
+import datetime
+
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from dialogue_portal import dates
 
 register = template.Library()
 
@@ -34,3 +39,23 @@ def content_lang(code) -> str:
     if code in NOT_A_LANGUAGE or code is None:
         return mark_safe(' dir="auto"')  # noqa: S308 (a constant)
     return format_html(' lang="{}" dir="auto"', code)
+
+
+# Dates with a weekday or a time zone, in each language's own order (dialogue_portal.dates).
+# Like Django's |date, they show an aware time in the current time zone.
+
+
+def _local(value):
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+@register.filter
+def date_with_zone(value) -> str:
+    return dates.with_zone(_local(value)) if value else ""
+
+
+@register.filter
+def date_with_weekday(value) -> str:
+    return dates.with_weekday(_local(value)) if value else ""

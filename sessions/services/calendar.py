@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from dialogue_portal import locks
+from dialogue_portal import dates, locks
 from dialogue_portal.links import absolute_reverse
 from dialogue_portal.mail import later, send_templated
 from dialogue_portal.transitions import record, save_in_state, transition
@@ -53,7 +53,7 @@ def dialogue_check_schedule(dialogue: Dialogue) -> None:
     if dialogue.date and session and dialogue.date < session.last_day:
         errors.setdefault("date", []).append(
             _("A dialogue is held after its working-group session: on %(day)s or later.")
-            % {"day": date_format(session.last_day, "j F Y")}
+            % {"day": date_format(session.last_day, "DATE_FORMAT")}
         )
     if (
         dialogue.date
@@ -76,7 +76,7 @@ def dialogue_check_schedule(dialogue: Dialogue) -> None:
             if deadline and deadline > starts_at:
                 errors.setdefault(field, []).append(
                     _("The deadline cannot be after the dialogue starts (%(start)s).")
-                    % {"start": date_format(starts_at, "j F Y, H:i")}
+                    % {"start": date_format(starts_at, "DATETIME_FORMAT")}
                 )
     if errors:
         raise ValidationError(errors)
@@ -107,7 +107,9 @@ def _check_room_free(dialogue: Dialogue) -> None:
                         _("%(room)s is taken from %(start)s to %(end)s by a dialogue of the %(group)s.")
                         % {
                             "room": dialogue.room,
-                            "start": date_format(other.starts_at.astimezone(dialogue.zone), "j F Y, H:i"),
+                            "start": date_format(
+                                other.starts_at.astimezone(dialogue.zone), "DATETIME_FORMAT"
+                            ),
                             "end": date_format(other.ends_at.astimezone(dialogue.zone), "H:i"),
                             "group": other.session.working_group,
                         }
@@ -282,8 +284,8 @@ def dialogue_postpone(
     for name in (*DETAILS, "state", "sequence", "updated_at"):
         setattr(dialogue, name, getattr(stored, name))
     moved = _("Postponed from %(before)s to %(after)s.") % {
-        "before": date_format(before, "j F Y, H:i"),
-        "after": date_format(dialogue.starts_at, "j F Y, H:i"),
+        "before": date_format(before, "DATETIME_FORMAT"),
+        "after": date_format(dialogue.starts_at, "DATETIME_FORMAT"),
     }
     record(
         dialogue, by=by, from_state=dialogue.state, to_state=dialogue.state, note=f"{moved} {note}".strip()
@@ -292,8 +294,8 @@ def dialogue_postpone(
         dialogue,
         "sessions/email/dialogue_postponed",
         {
-            "before": date_format(before, "l j F Y, H:i"),
-            "after": date_format(dialogue.starts_at, "l j F Y, H:i"),
+            "before": dates.with_weekday_and_time(before),
+            "after": dates.with_weekday_and_time(dialogue.starts_at),
             "ends": date_format(dialogue.ends_at, "H:i"),
             "time_zone": dialogue.time_zone,
             "note": note,

@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from dialogue_portal import dates
 from dialogue_portal.links import absolute_reverse
 from dialogue_portal.mail import later, send_templated
 from dialogue_portal.transitions import record, transition
@@ -60,9 +61,7 @@ def registration_refusal(
         }
     if now > dialogue.applications_deadline:
         return _("Applications closed on %(deadline)s.") % {
-            "deadline": date_format(
-                timezone.localtime(dialogue.applications_deadline, dialogue.zone), "j F Y, H:i T"
-            )
+            "deadline": dates.with_zone(timezone.localtime(dialogue.applications_deadline, dialogue.zone))
         }
     if dialogue.state != Dialogue.State.OPEN and not (
         recorded and dialogue.state in RECORDED_DIALOGUE_STATES
@@ -158,12 +157,12 @@ def registration_apply(
         )
         if refusal:
             refusals.setdefault("dialogues", []).append(
-                f"{date_format(dialogue.date, 'j F Y')}, {dialogue.session.working_group}: {refusal}"
+                f"{date_format(dialogue.date, 'DATE_FORMAT')}, {dialogue.session.working_group}: {refusal}"
             )
         elif len(representatives) > dialogue.max_representatives:
             refusals.setdefault("representatives", []).append(
                 _("At most %(count)d representatives per organisation for the dialogue of %(date)s.")
-                % {"count": dialogue.max_representatives, "date": date_format(dialogue.date, "j F Y")}
+                % {"count": dialogue.max_representatives, "date": date_format(dialogue.date, "DATE_FORMAT")}
             )
     if refusals:
         raise ValidationError(refusals)
@@ -225,7 +224,7 @@ def _check_decided_at(registration: Registration, decided_at, by) -> None:
                     % {
                         "date": date_format(
                             timezone.localtime(registration.applied_at, registration.dialogue.zone),
-                            "j F Y, H:i",
+                            "DATETIME_FORMAT",
                         )
                     }
                 ]
@@ -281,7 +280,7 @@ def registration_approve(
     details = {
         "organisation": registration.organisation.name,
         "dialogue": later(str, dialogue),
-        "date": later(date_format, dialogue.starts_at, "l j F Y"),
+        "date": later(dates.with_weekday, dialogue.starts_at),
         "times": f"{dialogue.starts_at:%H:%M}–{dialogue.ends_at:%H:%M}",
         "time_zone": dialogue.time_zone,
         "format": later(dialogue.get_format_display),

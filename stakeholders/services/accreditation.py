@@ -56,7 +56,7 @@ def _notify_organisation(accreditation: Accreditation) -> None:
             "state_label": later(accreditation.get_state_display),
             "message": accreditation.message,
             "deadline": (
-                later(date_format, accreditation.circulation_list.deadline, "j F Y")
+                later(date_format, accreditation.circulation_list.deadline, "DATE_FORMAT")
                 if accreditation.circulation_list
                 else ""
             ),
@@ -105,7 +105,7 @@ def _decided(
             {
                 field: [
                     _("The request was received on %(day)s: this cannot have happened earlier.")
-                    % {"day": date_format(timezone.localdate(accreditation.submitted_at), "j F Y")}
+                    % {"day": date_format(timezone.localdate(accreditation.submitted_at), "DATE_FORMAT")}
                 ]
             }
         )
@@ -362,7 +362,7 @@ def accreditation_circulate(
                         )
                         % {
                             "reference": circulation_list.reference,
-                            "deadline": date_format(circulation_list.deadline, "j F Y"),
+                            "deadline": date_format(circulation_list.deadline, "DATE_FORMAT"),
                             "days": settings.ACCREDITATION_OBJECTION_DAYS,
                         }
                     ]
@@ -432,7 +432,7 @@ def circulation_list_create(
                     _("States parties have at least %(days)d days to object: %(earliest)s or later.")
                     % {
                         "days": settings.ACCREDITATION_OBJECTION_DAYS,
-                        "earliest": date_format(earliest, "j F Y"),
+                        "earliest": date_format(earliest, "DATE_FORMAT"),
                     }
                 ]
             }
@@ -483,7 +483,7 @@ def objection_record(
                 {
                     "made_on": [
                         _("The request was circulated on %(day)s: an objection cannot be earlier.")
-                        % {"day": date_format(accreditation.circulation_list.circulated_on, "j F Y")}
+                        % {"day": date_format(accreditation.circulation_list.circulated_on, "DATE_FORMAT")}
                     ]
                 }
             )
@@ -492,7 +492,11 @@ def objection_record(
                 {
                     "made_on": [
                         _("The deadline for objections was %(deadline)s.")
-                        % {"deadline": later(date_format, accreditation.circulation_list.deadline, "j F Y")}
+                        % {
+                            "deadline": later(
+                                date_format, accreditation.circulation_list.deadline, "DATE_FORMAT"
+                            )
+                        }
                     ]
                 }
             )

@@ -28,7 +28,8 @@
   function formatNumber(value) {
     var lang = document.documentElement.lang || undefined;
     try {
-      return new Intl.NumberFormat(lang).format(value);
+      // Western digits, as the server writes them in every language (Arabic's too).
+      return new Intl.NumberFormat(lang, {numberingSystem: "latn"}).format(value);
     } catch (error) {
       return String(value);
     }
@@ -43,8 +44,33 @@
     var form = textarea.form;
     var fieldName = textarea.getAttribute("data-language-field") || "language";
     var languageSelect = form ? form.elements.namedItem(fieldName) : null;
-    var one = output.getAttribute("data-one");
-    var other = output.getAttribute("data-other");
+    // The wording of each plural form, keyed by a sample number of that form; the count
+    // takes the wording of the sample in its own plural category (Russian says
+    // "2 слова" but "5 слов", Arabic has six forms).
+    var forms = {};
+    try {
+      forms = JSON.parse(output.getAttribute("data-forms") || "{}");
+    } catch (error) {
+      forms = {};
+    }
+    var rules = null;
+    try {
+      rules = new Intl.PluralRules(document.documentElement.lang || undefined);
+    } catch (error) {
+      rules = null;
+    }
+
+    function wording(count) {
+      if (rules) {
+        var category = rules.select(count);
+        for (var sample in forms) {
+          if (Object.prototype.hasOwnProperty.call(forms, sample) && rules.select(Number(sample)) === category) {
+            return forms[sample];
+          }
+        }
+      }
+      return forms[count === 1 ? "1" : "100"];
+    }
 
     // Screen readers hear the count once typing pauses, not at every key.
     var announcer = document.createElement("p");
@@ -56,7 +82,7 @@
     function update() {
       var language = languageSelect ? languageSelect.value : "";
       var count = countWords(textarea.value, language);
-      var template = count === 1 ? one : other;
+      var template = wording(count);
       var text = template ? template.replace("{count}", formatNumber(count)) : formatNumber(count);
       output.textContent = text;
       output.classList.toggle("word-count-over", count > max);

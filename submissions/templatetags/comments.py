@@ -107,7 +107,7 @@ def dialogue_label(dialogue) -> str:
             gettext_now("%(title)s, %(date)s (%(group)s)")
             % {
                 "title": dialogue_title(dialogue),
-                "date": date_format(dialogue.date, "j F Y"),
+                "date": date_format(dialogue.date, "DATE_FORMAT"),
                 "group": dialogue.session.working_group,
             },
         )

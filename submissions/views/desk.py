@@ -17,10 +17,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from dialogue_portal import dates
 from dialogue_portal.roles import secretariat_required
 from sessions.models import Dialogue
 
@@ -94,8 +95,6 @@ def record(request: HttpRequest) -> HttpResponse:
             "word_count_templates": form.word_count_templates(),
             "choose_files_again": choose_files_again,
             "max_words": number_format(settings.WRITTEN_COMMENT_MAX_WORDS, force_grouping=True),
-            "deadline": date_format(
-                timezone.localtime(dialogue.comments_deadline, dialogue.zone), "j F Y, H:i T"
-            ),
+            "deadline": dates.with_zone(timezone.localtime(dialogue.comments_deadline, dialogue.zone)),
         },
     )

@@ -19,10 +19,11 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from dialogue_portal import dates
 from dialogue_portal.history import history
 from sessions.models import Dialogue
 from stakeholders.models import Organisation
@@ -56,7 +57,7 @@ def _refusal(exc: ValidationError) -> str:
 
 
 def _deadline(dialogue: Dialogue) -> str:
-    return date_format(timezone.localtime(dialogue.comments_deadline, dialogue.zone), "j F Y, H:i T")
+    return dates.with_zone(timezone.localtime(dialogue.comments_deadline, dialogue.zone))
 
 
 def _open_dialogues():

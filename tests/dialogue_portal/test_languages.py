@@ -2,6 +2,7 @@
 left in them, plural forms right for Russian and Arabic, e-mails in the language each
 recipient chose, and content that keeps its own language whatever the interface's."""
 
+import datetime
 import re
 from html.parser import HTMLParser
 
@@ -15,9 +16,12 @@ from sessions.models import Dialogue
 from submissions.models import WrittenComment
 from tests.dialogue_portal.test_translations import CATALOG, ROOT, _po_entries
 from tests.factories import (
+    DialogueChairFactory,
     DialogueFactory,
     FocalPointFactory,
     UserFactory,
+    WorkingGroupFactory,
+    WorkingGroupSessionFactory,
     WrittenCommentFactory,
     admitted_organisation,
 )
@@ -299,3 +303,48 @@ def test_english_name_in_an_arabic_sentence_is_isolated(secretariat_client, secr
     record(comment, from_state="", to_state="submitted", by=secretariat, on_behalf_of="Safer Streets Inc.")
     page = _visit(secretariat_client, "ar", reverse("staff_dashboard"))
     assert "<bdi>Safer Streets Inc.</bdi>" in page
+
+
+def test_user_admin_shows_the_accounts_language(secretariat_client, user):
+    Profile.objects.create(user=user, language="ar")
+    page = secretariat_client.get(reverse("admin:auth_user_change", args=[user.pk])).content.decode()
+    assert re.search(r'<div class="readonly">Arabic</div>', page)
+
+
+def test_chinese_tells_a_chair_from_co_chairs(client, db):
+    """Chinese has one plural form; the title of two Co-Chairs is still its own."""
+    alone, shared = DialogueFactory(), DialogueFactory()
+    DialogueChairFactory(dialogue=alone, name="Ana Uno")
+    DialogueChairFactory(dialogue=shared, name="Bo Dos", order=1)
+    DialogueChairFactory(dialogue=shared, name="Cy Tres", order=2)
+    assert '<h2 id="chair-heading">主席</h2>' in _visit(
+        client, "zh-hans", reverse("dialogue_detail", args=[alone.pk])
+    )
+    page = _visit(client, "zh-hans", reverse("dialogue_detail", args=[shared.pk]))
+    assert '<h2 id="chair-heading">共同主席</h2>' in page
+
+
+@pytest.mark.parametrize(
+    ("language", "session", "day"),
+    [
+        ("fr", "Neuvième session du Groupe de travail sur les armes à feu", "vendredi 6 mai 2022"),
+        (
+            "es",
+            "Noveno período de sesiones del Grupo de Trabajo sobre Armas de Fuego",
+            "viernes 6 de mayo de 2022",
+        ),
+        ("ru", "Девятая сессия (Рабочая группа по огнестрельному оружию)", "Пятница 6 мая 2022 г."),
+        ("zh-hans", "枪支问题工作组第九届会议", "星期五 2022年5月6日"),
+    ],
+)
+def test_working_group_ordinal_and_date_read_as_each_language_writes_them(client, db, language, session, day):
+    """The official name of the working group, the ordinal in the gender of what it counts,
+    the date with the month in its case."""
+    group = WorkingGroupFactory(name="Working Group on Firearms")
+    held = WorkingGroupSessionFactory(
+        working_group=group, number=9, first_day=datetime.date(2022, 5, 4), last_day=datetime.date(2022, 5, 6)
+    )
+    dialogue = DialogueFactory(session=held)
+    page = _normal(_visit(client, language, reverse("dialogue_detail", args=[dialogue.pk])))
+    assert session in page
+    assert day in page

@@ -11,7 +11,13 @@ from django.test import Client
 from django.urls import reverse
 
 from sessions.models import Dialogue
-from tests.factories import DialogueFactory, SecretariatFactory, UserFactory, WrittenCommentFactory
+from tests.factories import (
+    DialogueFactory,
+    FocalPointFactory,
+    SecretariatFactory,
+    WrittenCommentFactory,
+    admitted_organisation,
+)
 
 CHINESE_FONTS = {
     "PingFang SC",
@@ -28,7 +34,8 @@ def portal(transactional_db, settings):
     settings.REQUIRE_MFA = False
     dialogue = DialogueFactory(state=Dialogue.State.OPEN)
     WrittenCommentFactory(dialogue=dialogue, state="published", title="Tracing seized firearms")
-    return {"focal": UserFactory(), "secretariat": SecretariatFactory()}
+    focal = FocalPointFactory(organisation=admitted_organisation()).user
+    return {"focal": focal, "secretariat": SecretariatFactory(), "dialogue": dialogue}
 
 
 @pytest.fixture
@@ -131,3 +138,21 @@ def test_chinese_is_set_in_a_chinese_font_of_the_stack(open_as):
     assert page.get_attribute("html", "lang") == "zh-hans"
     fonts = _platform_fonts(page, "h1")
     assert fonts & CHINESE_FONTS, f"the Chinese heading is drawn in {fonts}"
+
+
+@pytest.mark.parametrize(
+    ("language", "counts"),
+    [
+        ("ru", {1: "1 слово", 2: "2 слова", 5: "5 слов", 21: "21 слово"}),
+        ("ar", {1: "كلمة واحدة", 2: "كلمتان", 3: "3 كلمات", 11: "11 كلمة"}),
+    ],
+)
+def test_live_word_count_takes_the_languages_plural_forms(open_as, portal, language, counts):
+    organisation = portal["focal"].focal_points.get().organisation
+    page = open_as("focal", language=language, width=1280)
+    page.goto(reverse("submissions:new", args=[organisation.pk]) + f"?dialogue={portal['dialogue'].pk}")
+    body = page.locator("textarea[data-max-words]")
+    count = page.locator(".word-count")
+    for words, wording in counts.items():
+        body.fill(" ".join(["слово"] * words))
+        assert count.inner_text().startswith(wording), (words, count.inner_text())

@@ -103,7 +103,7 @@ def test_send_for_review_by_a_chair_emails_the_secretariat_and_logs_it(
     session = summary.dialogue.session
     assert message.subject == (
         "[Dialogue Portal] Summary for review: First constructive dialogue of 6 May 2023 after the "
-        f"{ordinal_word(session.number)} session of the {session.working_group}"
+        f"{ordinal_word(session.number, of='session')} session of the {session.working_group}"
     )
     assert "Carla Chair sent the Chair's summary" in message.body
     assert _page_url(summary) in message.body

@@ -77,8 +77,11 @@ def calendar(request):
             "weeks": weeks,
             "weekdays": [WEEKDAYS[number] for number in range(7)],
             "dialogues": dialogues,
-            "previous": {"value": f"{previous:%Y-%m}", "label": date_format(previous, "F Y")},
-            "following": {"value": f"{following:%Y-%m}", "label": date_format(following, "F Y")},
+            "previous": {"value": f"{previous:%Y-%m}", "label": date_format(previous, "YEAR_MONTH_FORMAT")},
+            "following": {
+                "value": f"{following:%Y-%m}",
+                "label": date_format(following, "YEAR_MONTH_FORMAT"),
+            },
             "this_month": f"{today:%Y-%m}",
         },
     )
@@ -119,7 +122,7 @@ def _postpone(dialogue: Dialogue, data: dict, by: Any) -> str:
         note=data["note"].strip(),
     )
     return _("The dialogue is postponed to %(date)s; every applicant is told by e-mail.") % {
-        "date": date_format(dialogue.starts_at, "j F Y, H:i")
+        "date": date_format(dialogue.starts_at, "DATETIME_FORMAT")
     }
 
 
@@ -246,7 +249,7 @@ class DialogueStateChange(StateChangeView):
     def confirm_context(self, dialogue):
         return {
             "object_name": f"{dialogue_title(dialogue)}, {dialogue.session.working_group}, "
-            f"{date_format(dialogue.date, 'j F Y')}",
+            f"{date_format(dialogue.date, 'DATE_FORMAT')}",
             "nav_template": "sessions/staff/includes/nav.html",
         }
 
