@@ -10,11 +10,13 @@ account's count at once instead of telling its owner to wait for the window to p
 import logging
 from urllib.parse import urlsplit
 
+from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.core import ratelimit
 from django.conf import settings
 from django.utils import translation
 
+from .mail import subject_prefix
 from .models import Profile
 
 logger = logging.getLogger(__name__)
@@ -65,3 +67,11 @@ def account_language_set(*, user, language: str) -> None:
     choice wins.
     """
     Profile.objects.update_or_create(user=user, defaults={"language": offered_language(language)})
+
+
+class PortalAccountAdapter(DefaultAccountAdapter):
+    """allauth's messages (address confirmation, password reset) start their subject as the
+    portal's own do, with the portal's name in the reader's language."""
+
+    def format_email_subject(self, subject: str) -> str:
+        return f"{subject_prefix()}{subject}"

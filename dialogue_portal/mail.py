@@ -28,6 +28,7 @@ from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.functional import lazy
+from django.utils.translation import gettext
 from post_office import mail as post_office
 from post_office.models import STATUS, Email, Log
 from post_office.settings import get_backend, get_max_retries, get_retry_timedelta
@@ -61,6 +62,12 @@ def is_withheld() -> bool:
     return _withheld.get()
 
 
+def subject_prefix() -> str:
+    """What every e-mail's subject starts with, in the current language: "[Dialogue
+    Portal] ", "[Portail des dialogues] " (allauth's messages too: accounts.PortalAccountAdapter)."""
+    return f"[{gettext('Dialogue Portal')}] "
+
+
 def later(func: Callable[..., Any], *args: Any) -> str:
     """A context value that ``func(*args)`` computes when each message is rendered, so in
     its recipient's language: a choice's label, a dialogue's name, a date spelled out.
@@ -68,10 +75,13 @@ def later(func: Callable[..., Any], *args: Any) -> str:
     return lazy(func, str)(*args)
 
 
-def send_templated(name: str, recipients: Iterable[str], context: dict[str, Any]) -> None:
+def send_templated(
+    name: str, recipients: Iterable[str], context: dict[str, Any], *, fallback_language: str | None = None
+) -> None:
     """Queue one e-mail per recipient, in the caller's transaction, each in the language
-    the recipient's account chose (``Profile.language``; the portal's default for an
-    address with no account), never in that of whoever caused it.
+    the recipient's account chose (``Profile.language``), never in that of whoever caused
+    it. An address with no account gets ``fallback_language`` (a representative, the
+    language of the focal point who named them), else the portal's default.
 
     Side effects: one post-office ``Email`` row per recipient; after commit, a delivery
     task. A message that cannot be built is logged and skipped: the change that caused it
@@ -84,20 +94,27 @@ def send_templated(name: str, recipients: Iterable[str], context: dict[str, Any]
         logger.info("E-mail %s to %d recipients withheld: recorded after the fact", name, len(recipients))
         return
     context = {"site_url": settings.SITE_URL, **context}
-    for language, addresses in _by_language(recipients).items():
+    for language, addresses in _by_language(recipients, fallback_language).items():
         try:
             with translation.override(language):
                 # One line, whatever the names in it (one typed over two lines, stored
                 # before the forms refused it, must not break the header).
                 subject = clean_text(render_to_string(f"{name}_subject.txt", context)).strip()
                 body = render_to_string(f"{name}_body.txt", context)
+                prefix = subject_prefix()
         except Exception:
             logger.exception("E-mail %s to %s could not be built; nothing was queued", name, addresses)
             continue
-        queue(subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body=body, recipients=addresses)
+        queue(subject=f"{prefix}{subject}", body=body, recipients=addresses)
 
 
-def _by_language(addresses: Sequence[str]) -> dict[str, list[str]]:
+def language_of(user) -> str:
+    """The language ``user``'s account chose, or the portal's default."""
+    profile = Profile.objects.filter(user_id=getattr(user, "pk", None)).values_list("language", flat=True)
+    return profile.first() or settings.LANGUAGE_CODE
+
+
+def _by_language(addresses: Sequence[str], fallback: str | None) -> dict[str, list[str]]:
     """``addresses`` grouped by the language their accounts chose, in one query."""
     chosen = dict(
         Profile.objects.annotate(address=Lower("user__email"))
@@ -106,7 +123,7 @@ def _by_language(addresses: Sequence[str]) -> dict[str, list[str]]:
     )
     groups: dict[str, list[str]] = {}
     for address in addresses:
-        groups.setdefault(chosen.get(address.lower(), settings.LANGUAGE_CODE), []).append(address)
+        groups.setdefault(chosen.get(address.lower(), fallback or settings.LANGUAGE_CODE), []).append(address)
     return groups
 
 

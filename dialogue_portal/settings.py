@@ -203,7 +203,8 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Dialogue Portal] "
+# Subjects start "[Dialogue Portal] ", in the reader's language (mail.subject_prefix).
+ACCOUNT_ADAPTER = "dialogue_portal.accounts.PortalAccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https://") else "http"
 # The forms that store an address refuse control characters in it, as every form does.
 ACCOUNT_FORMS = {

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 
 from dialogue_portal import dates
 from dialogue_portal.links import absolute_reverse
-from dialogue_portal.mail import later, send_templated
+from dialogue_portal.mail import language_of, later, send_templated
 from dialogue_portal.transitions import record, transition
 from stakeholders import selectors as stakeholder_selectors
 from stakeholders.models import Organisation, Representative
@@ -293,6 +293,8 @@ def registration_approve(
         "sessions/email/registration_approved_representative",
         registration.representatives.values_list("email", flat=True),
         {**details, "meeting_link": dialogue.meeting_link, "travel_support_granted": travel_support_granted},
+        # Representatives have no account: they read what the focal point who named them reads.
+        fallback_language=language_of(registration.applied_by),
     )
     send_templated(
         "sessions/email/registration_decided",

@@ -12,13 +12,14 @@ from django.urls import reverse
 
 from dialogue_portal.models import Profile
 from dialogue_portal.transitions import record
-from sessions.models import Dialogue
+from sessions.models import Dialogue, Registration
 from submissions.models import WrittenComment
 from tests.dialogue_portal.test_translations import CATALOG, ROOT, _po_entries
 from tests.factories import (
     DialogueChairFactory,
     DialogueFactory,
     FocalPointFactory,
+    RegistrationFactory,
     UserFactory,
     WorkingGroupFactory,
     WorkingGroupSessionFactory,
@@ -222,7 +223,9 @@ def test_sign_up_stores_the_language_it_was_made_in(client, db):
     assert Profile.objects.get(user__email="marta@ong.example").language == "es"
     # allauth's confirmation, sent in the same request, is in Spanish too.
     (confirmation,) = mail.outbox
-    assert confirmation.subject == "[Dialogue Portal] Por favor, confirme su dirección de correo electrónico"
+    assert confirmation.subject == (
+        "[Portal de diálogos] Por favor, confirme su dirección de correo electrónico"
+    )
 
 
 def test_language_switch_of_a_signed_in_user_is_stored(client, user):
@@ -263,9 +266,10 @@ def test_email_goes_out_in_the_recipients_language_not_the_senders(
     by_recipient = {email.to[0]: email for email in mail.outbox}
     french, russian = by_recipient["fr@oda.example"], by_recipient["ru@oda.example"]
     tracking = comments_of_two_authors["fr"].tracking_number
-    assert french.subject == f"[Dialogue Portal] Publié\u00a0: {tracking}"  # a no-break space before ":"
+    # French puts a no-break space before ":".
+    assert french.subject == f"[Portail des dialogues] Publié\u00a0: {tracking}"
     assert "Publicado" not in french.body
-    assert russian.subject.startswith("[Dialogue Portal] Опубликован")
+    assert russian.subject.startswith("[Портал диалогов] Опубликован")
     assert re.search("[а-я]{4}", russian.body)
 
 
@@ -348,3 +352,20 @@ def test_working_group_ordinal_and_date_read_as_each_language_writes_them(client
     page = _normal(_visit(client, language, reverse("dialogue_detail", args=[dialogue.pk])))
     assert session in page
     assert day in page
+
+
+def test_representative_without_an_account_reads_the_language_of_who_named_them(
+    secretariat, django_capture_on_commit_callbacks
+):
+    from sessions.services.registrations import registration_approve
+
+    registration = RegistrationFactory(dialogue=DialogueFactory(state=Dialogue.State.OPEN))
+    focal = FocalPointFactory(organisation=registration.organisation).user
+    Profile.objects.create(user=focal, language="es")
+    Registration.objects.filter(pk=registration.pk).update(applied_by=focal)
+    registration.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_approve(registration=registration, by=secretariat)
+    representative = registration.representatives.get()
+    (letter,) = [email for email in mail.outbox if email.to == [representative.email]]
+    assert letter.subject.startswith("[Portal de diálogos] ")

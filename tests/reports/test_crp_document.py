@@ -5,6 +5,7 @@ text says, nothing fetched from outside the portal, and any script the text is i
 import datetime
 import http.server
 import logging
+import re
 import threading
 import time
 import zoneinfo
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.db import transaction
+from django.utils import translation
 
 from dialogue_portal.pdf import render_pdf
 from reports import crp
@@ -264,3 +266,21 @@ def test_crp_prints_russian_and_arabic_with_their_glyphs(db):
     assert any(name.startswith("NotoNaskhArabic") for name in font_names(pdf)), font_names(pdf)
     # An extractor may give Arabic in visual order: its letters, not the string.
     assert letters(ARABIC) <= letters(raw)
+
+
+def test_crp_stays_english_whatever_the_interface_language(db):
+    """The Chair may work in Arabic: the paper the secretariat publishes is English, its
+    date too."""
+    dialogue = HeldDialogueFactory(session__working_group__name=GROUP, session__number=9)
+    DialogueChairFactory(dialogue=dialogue, honorific=DialogueChair.Honorific.MS, name=CHAIR_NAME)
+    revision = SummaryRevisionFactory(summary=ChairSummaryFactory(dialogue=dialogue, symbol=SYMBOL))
+    with translation.override("ar"):
+        first = normalise(page_texts(_render(revision))[0])
+    assert "Summary by the Chair" in first
+    assert "English" in first
+    assert re.search(
+        r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|"
+        r"October|November|December) \d{4}\b",
+        first,
+    )
+    assert not letters(first) & letters("الفريق العامل المعني بالأسلحة النارية")
