@@ -47,16 +47,18 @@ format: install-test
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# The catalogs. English is made afresh each time (every message translated to itself,
-# none fuzzy); the other five UN languages are merged with it, so a new message comes in
-# empty (or fuzzy, next to one like it) until a translator fills it in, and the
-# completeness test (tests/dialogue_portal/test_translations.py) fails until then.
+# The catalogs. The five other UN languages are merged with the messages of the code, so
+# a new message comes in empty (or fuzzy, next to one like it) until a translator fills
+# it in, and the completeness test (tests/dialogue_portal/test_translations.py) fails
+# until then. In English every message is its own translation: msgmerge's fuzzy guesses
+# are emptied there, then msgen fills every empty one.
 TRANSLATED := fr es ru ar zh_Hans
+EN_PO := locale/en/LC_MESSAGES/django.po
 messages: install
-	rm -f locale/en/LC_MESSAGES/django.po
 	$(PY) manage.py makemessages -l en $(addprefix -l ,$(TRANSLATED)) --no-location --no-obsolete \
 		--ignore=.venv --ignore=tests --ignore=staticfiles --ignore=node_modules
-	msgen locale/en/LC_MESSAGES/django.po -o locale/en/LC_MESSAGES/django.po
+	msgattrib --clear-fuzzy --empty --clear-previous $(EN_PO) -o $(EN_PO)
+	msgen $(EN_PO) -o $(EN_PO)
 	$(PY) manage.py compilemessages -l en $(addprefix -l ,$(TRANSLATED)) --ignore=.venv
 
 clean:

@@ -41,7 +41,8 @@ def fresh_catalog(tmp_path_factory) -> dict:
     manage = [sys.executable, "manage.py"]
     # The same steps as `make messages`; msgfmt leaves out untranslated entries, hence msgen.
     for command in (
-        [*manage, "makemessages", "-l", "en", "--no-location", "--ignore=staticfiles"],
+        [*manage, "makemessages", "-l", "en", "--no-location", "--no-obsolete", "--ignore=staticfiles"],
+        ["msgattrib", "--clear-fuzzy", "--empty", "--clear-previous", po_file, "-o", po_file],
         ["msgen", po_file, "-o", po_file],
         [*manage, "compilemessages", "-l", "en"],
     ):
