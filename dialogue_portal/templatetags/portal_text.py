@@ -10,10 +10,7 @@ comment reads left to right on an Arabic page and an Arabic one right to left on
 English page.
 """
 
-import datetime
-
 from django import template
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -42,20 +39,14 @@ def content_lang(code) -> str:
 
 
 # Dates with a weekday or a time zone, in each language's own order (dialogue_portal.dates).
-# Like Django's |date, they show an aware time in the current time zone.
+# Like Django's |date, they show an aware time in the current time zone (expects_localtime).
 
 
-def _local(value):
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        return timezone.localtime(value)
-    return value
-
-
-@register.filter
+@register.filter(expects_localtime=True)
 def date_with_zone(value) -> str:
-    return dates.with_zone(_local(value)) if value else ""
+    return dates.with_zone(value) if value else ""
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def date_with_weekday(value) -> str:
-    return dates.with_weekday(_local(value)) if value else ""
+    return dates.with_weekday(value) if value else ""

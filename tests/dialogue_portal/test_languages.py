@@ -3,6 +3,7 @@ left in them, plural forms right for Russian and Arabic, e-mails in the language
 recipient chose, and content that keeps its own language whatever the interface's."""
 
 import datetime
+import functools
 import re
 from html.parser import HTMLParser
 
@@ -94,9 +95,10 @@ def _normal(text: str) -> str:
     return " ".join(text.split())
 
 
-def _english_left(page: str, language: str) -> list[str]:
-    """The English messages of the catalog that the page shows untranslated: an element's
-    whole text, or an attribute, that is one of them (placeholders matching anything)."""
+@functools.cache
+def _untranslated_english(language: str) -> tuple[frozenset[str], tuple[re.Pattern, ...]]:
+    """The English messages that ``language`` translates to something else: the exact
+    ones, and those with placeholders as patterns (a placeholder matching anything)."""
     english = _po_entries(ROOT / CATALOG / "django.po")
     translated = _po_entries(ROOT / "locale" / LANGUAGES[language] / "LC_MESSAGES" / "django.po")
     exact, patterns = set(), []
@@ -114,6 +116,13 @@ def _english_left(page: str, language: str) -> list[str]:
                 patterns.append(re.compile(".+?".join(re.escape(part) for part in parts)))
             else:
                 exact.add(message)
+    return frozenset(exact), tuple(patterns)
+
+
+def _english_left(page: str, language: str) -> list[str]:
+    """The English messages of the catalog that the page shows untranslated: an element's
+    whole text, or an attribute, that is one of them."""
+    exact, patterns = _untranslated_english(language)
     parser = _Texts()
     parser.feed(page)
     found = []
@@ -174,19 +183,23 @@ def _count_line(client, language: str) -> str:
     return _normal(re.search(r'<p role="status">(.*?)</p>', page, re.S)[1])
 
 
-def _publish_more(dialogue, organisation, how_many: int) -> None:
-    WrittenCommentFactory.create_batch(
-        how_many, dialogue=dialogue, organisation=organisation, state="published"
-    )
+def _count_lines(client, language: str, totals: tuple[int, ...]) -> list[str]:
+    """The comments list's count, read after publishing up to each of ``totals``."""
+    dialogue, organisation = DialogueFactory(state=Dialogue.State.OPEN), admitted_organisation()
+    seen = []
+    for total in totals:
+        WrittenCommentFactory.create_batch(
+            total - WrittenComment.objects.count(),
+            dialogue=dialogue,
+            organisation=organisation,
+            state="published",
+        )
+        seen.append(_count_line(client, language))
+    return seen
 
 
 def test_russian_counts_take_their_three_forms(client, db):
-    dialogue, organisation = DialogueFactory(state=Dialogue.State.OPEN), admitted_organisation()
-    seen = []
-    for total in (1, 2, 5, 21):
-        _publish_more(dialogue, organisation, total - WrittenComment.objects.count())
-        seen.append(_count_line(client, "ru"))
-    assert seen == [
+    assert _count_lines(client, "ru", (1, 2, 5, 21)) == [
         "1 письменный комментарий",
         "2 письменных комментария",
         "5 письменных комментариев",
@@ -195,12 +208,7 @@ def test_russian_counts_take_their_three_forms(client, db):
 
 
 def test_arabic_counts_take_their_six_forms(client, db):
-    dialogue, organisation = DialogueFactory(state=Dialogue.State.OPEN), admitted_organisation()
-    seen = []
-    for total in (0, 1, 2, 3, 11, 100):
-        _publish_more(dialogue, organisation, total - WrittenComment.objects.count())
-        seen.append(_count_line(client, "ar"))
-    assert seen == [
+    assert _count_lines(client, "ar", (0, 1, 2, 3, 11, 100)) == [
         "لا توجد تعليقات مكتوبة",
         "تعليق مكتوب واحد",
         "تعليقان مكتوبان",

@@ -6,8 +6,6 @@ import os
 import subprocess
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
 from sessions.models import Dialogue
@@ -39,26 +37,11 @@ def portal(transactional_db, settings):
 
 
 @pytest.fixture
-def open_as(browser, live_server, portal):
-    contexts = []
-
+def open_as(open_page, portal):
     def open_as(who: str | None, *, language: str, width: int):
-        context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 800})
-        contexts.append(context)
-        cookies = [{"name": "django_language", "value": language, "url": live_server.url}]
-        if who:
-            client = Client()
-            client.force_login(portal[who])
-            session = client.cookies[settings.SESSION_COOKIE_NAME].value
-            cookies.append({"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url})
-        context.add_cookies(cookies)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        return page
+        return open_page(width=width, language=language, user=portal[who] if who else None)
 
-    yield open_as
-    for context in contexts:
-        context.close()
+    return open_as
 
 
 PAGES = [

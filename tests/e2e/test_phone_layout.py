@@ -6,24 +6,11 @@ from playwright.sync_api import expect
 
 
 @pytest.fixture
-def phone(browser, live_server):
-    contexts = []
+def phone(open_page):
+    def open_phone(*, width=390, language="en", javascript=True):
+        return open_page(width=width, language=language, javascript=javascript)
 
-    def open_page(*, width=390, language="en", javascript=True):
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": width, "height": 800}, java_script_enabled=javascript
-        )
-        contexts.append(context)
-        context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        return page
-
-    yield open_page
-    # Closed while the test's database is still there: a browser that keeps its
-    # connections open past the test has the live server close them on a database gone.
-    for context in contexts:
-        context.close()
+    return open_phone
 
 
 def test_menu_folds_on_a_phone_without_javascript(phone, db):
